@@ -1,0 +1,38 @@
+package dev.swr.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where one cache keeps its entries. One instance serves one cache, so keys need no cache prefix
+ * on the hot path.
+ * <p>
+ * A store may fail (a remote store is down, slow, or holds bytes it cannot decode): it then throws
+ * a {@link SwrStoreException}, and the engine treats a failed read as a miss and a failed write as
+ * dropped, counts it and reports it to its {@link SwrErrorHandler}. Callers never see it.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface SwrStore<K, V> {
+
+	/** The entry for {@code key}, or {@code null} when there is none or it is past {@code expiresAt}. */
+	@Nullable SwrEntry<V> get(K key);
+
+	/** Stores {@code entry}, replacing any entry of {@code key}; the store drops it at {@code expiresAt}. */
+	void put(K key, SwrEntry<V> entry);
+
+	/** Removes the entry of {@code key}, if any. */
+	void evict(K key);
+
+	/** Removes every entry of this cache. */
+	void clear();
+
+	/** The approximate number of entries, or {@code -1} when the store cannot tell cheaply. */
+	default long estimatedSize() {
+		return -1;
+	}
+
+	/** A short name of the kind of store, such as {@code memory} or {@code redis}, for diagnostics. */
+	String kind();
+
+}

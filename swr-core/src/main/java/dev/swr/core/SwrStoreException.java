@@ -1,0 +1,79 @@
+package dev.swr.core;
+
+import java.util.Locale;
+
+/**
+ * A store could not do what was asked: the backend is unreachable or slow, or it holds bytes that
+ * cannot be decoded. The engine never lets this reach a caller: a failed read is a miss, a failed
+ * write is dropped, and both are counted by {@link Operation} and {@link Reason}.
+ */
+public class SwrStoreException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	/** What the store was asked to do. */
+	public enum Operation {
+		/** A read. */
+		GET,
+		/** A write. */
+		PUT,
+		/** A removal of one key. */
+		EVICT,
+		/** A removal of every key of a cache. */
+		CLEAR;
+
+		/** The lower-case name used as a metric tag. */
+		public String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	/** Why it failed. */
+	public enum Reason {
+		/** Stored bytes are not a valid envelope or payload (foreign, truncated, unknown version). */
+		CORRUPT,
+		/** Stored bytes name a type outside the serializer's allow-list. */
+		REFUSED_TYPE,
+		/** A value could not be serialized for writing. */
+		SERIALIZATION,
+		/** The backend did not answer within its command timeout. */
+		TIMEOUT,
+		/** The backend could not be reached. */
+		UNAVAILABLE,
+		/** Anything else the backend reported. */
+		OTHER;
+
+		/** The lower-case name used as a metric tag. */
+		public String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	private final Operation operation;
+
+	private final Reason reason;
+
+	/**
+	 * A store failure.
+	 * @param operation what the store was asked to do
+	 * @param reason why it failed
+	 * @param message what happened, naming the cache and, where known, the key
+	 * @param cause the underlying exception, if any
+	 */
+	public SwrStoreException(Operation operation, Reason reason, String message, Throwable cause) {
+		super(message, cause);
+		this.operation = operation;
+		this.reason = reason;
+	}
+
+	/** What the store was asked to do. */
+	public Operation operation() {
+		return this.operation;
+	}
+
+	/** Why it failed. */
+	public Reason reason() {
+		return this.reason;
+	}
+
+}
