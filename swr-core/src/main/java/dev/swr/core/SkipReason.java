@@ -1,0 +1,28 @@
+package dev.swr.core;
+
+import java.util.Locale;
+
+/** Why a due background refresh was not started. The entry is still served. */
+public enum SkipReason {
+
+	/** A load of the same key is already running; its result will serve this read's successors. */
+	IN_FLIGHT,
+
+	/** The refresh pool and its queue are full. */
+	SATURATED,
+
+	/** The key's last refresh failed and its backoff pause has not passed. */
+	BACKOFF,
+
+	/** The cache's circuit breaker is open. */
+	CIRCUIT_OPEN,
+
+	/** Another instance holds the key's refresh lease (shared stores only). */
+	LEASE_HELD;
+
+	/** The lower-case name used as a metric tag. */
+	public String tag() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,632 @@
+package dev.swr.core;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One named stale-while-revalidate cache. Obtain one from {@link SwrEngine#newCache(String)}.
+ * <p>
+ * A read of a key is answered by the age of its entry:
+ * <ul>
+ * <li>fresh: the value, {@link SwrStatus#HIT};</li>
+ * <li>stale: the value at once, {@link SwrStatus#STALE}, while at most one background refresh of
+ * the key runs on the engine's {@link RefreshScheduler};</li>
+ * <li>expired: the reader starts or joins the refresh and waits up to {@code expired-wait}: the new
+ * value ({@link SwrStatus#MISS}), the old one if the source failed, is backing off or its breaker is
+ * open ({@link SwrStatus#FALLBACK}), or the old one if the wait ran out
+ * ({@link SwrStatus#EXPIRED});</li>
+ * <li>absent: the reader loads on its own thread, {@link SwrStatus#MISS}; concurrent readers of
+ * the key wait for that one load, and its exception reaches each of them unchanged.</li>
+ * </ul>
+ * A store failure is never seen by a reader: a failed read is a miss, a failed write is dropped,
+ * and both are counted and reported to the engine's {@link SwrErrorHandler}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class SwrCache<K, V> {
+
+	private static final System.Logger logger = System.getLogger(SwrCache.class.getName());
+
+	/** Completes a flight that will never load, so its waiters stop waiting. */
+	private static final Throwable ABANDONED = new StacklessSignal("refresh abandoned");
+
+	/** Completes a flight whose background load ran past its refresh timeout. */
+	private static final Throwable TIMED_OUT = new StacklessSignal("refresh timed out");
+
+	private final String name;
+
+	private final SwrPolicy policy;
+
+	private final SwrStore<K, V> store;
+
+	private final InstantSource clock;
+
+	private final RefreshScheduler scheduler;
+
+	private final @Nullable CircuitBreaker breaker;
+
+	private final @Nullable SwrTtlPolicy ttlPolicy;
+
+	private final SwrLoadListener listener;
+
+	private final SwrErrorHandler errorHandler;
+
+	private final SwrStats stats = new SwrStats();
+
+	private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
+
+	private final Cache<K, KeyBackoff> backoffs;
+
+	private final long expiredWaitNanos;
+
+	private final long refreshTimeoutNanos;
+
+	SwrCache(String name, SwrPolicy policy, SwrStore<K, V> store, InstantSource clock, RefreshScheduler scheduler,
+			@Nullable CircuitBreaker breaker, @Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener,
+			SwrErrorHandler errorHandler) {
+		this.name = name;
+		this.policy = policy;
+		this.store = store;
+		this.clock = clock;
+		this.scheduler = scheduler;
+		this.breaker = breaker;
+		this.ttlPolicy = ttlPolicy;
+		this.listener = listener;
+		this.errorHandler = errorHandler;
+		this.expiredWaitNanos = policy.expiredWait().toNanos();
+		this.refreshTimeoutNanos = policy.refreshTimeout().toNanos();
+		// A key's backoff is forgotten once it could no longer matter: twice the longest pause
+		// after the last failure, with no attempt in between.
+		this.backoffs = Caffeine.newBuilder()
+			.maximumSize(100_000)
+			.expireAfterWrite(policy.refreshBackoffMax().multipliedBy(2))
+			.ticker(() -> clock.millis() * 1_000_000L)
+			.executor(Runnable::run)
+			.build();
+	}
+
+	/**
+	 * The value of {@code key}, loading it with {@code loader} when the cache has none it may serve.
+	 * A fresh hit reads the clock and the store and nothing else: no allocation, no lock.
+	 * @param key the key
+	 * @param loader loads the value on a miss (on this thread) or a refresh (on the refresh pool)
+	 * @return the value, possibly {@code null} when null results are loaded or cached
+	 * @throws SwrCircuitOpenException if a load is needed, nothing usable is cached and the breaker
+	 * refuses loads
+	 * @throws IllegalArgumentException if {@code key} or {@code loader} is null
+	 * @throws CancellationException if this thread is interrupted while it waits for another
+	 * caller's load (which goes on); the interrupt status is restored
+	 * @implNote the loader's own exception, checked or not, reaches the caller as it was thrown, as
+	 * if {@code loader.load} had been called directly; a checked one is not wrapped even though this
+	 * method does not declare it.
+	 */
+	public @Nullable V get(K key, SwrLoader<? super K, ? extends V> loader) {
+		requireArguments(key, loader);
+		long now = this.clock.millis();
+		SwrEntry<V> entry = read(key);
+		if (entry != null && now < entry.freshUntil()) {
+			this.stats.recordGet(SwrStatus.HIT);
+			return entry.value();
+		}
+		return readPastFresh(key, loader, entry, now).value();
+	}
+
+	/**
+	 * Like {@link #get(Object, SwrLoader)}, and tells how the read was answered.
+	 * @param key the key
+	 * @param loader loads the value on a miss or a refresh
+	 * @return the value and its status
+	 */
+	public SwrResult<V> getWithStatus(K key, SwrLoader<? super K, ? extends V> loader) {
+		requireArguments(key, loader);
+		long now = this.clock.millis();
+		SwrEntry<V> entry = read(key);
+		if (entry != null && now < entry.freshUntil()) {
+			this.stats.recordGet(SwrStatus.HIT);
+			return new SwrResult<>(entry.value(), SwrStatus.HIT);
+		}
+		return readPastFresh(key, loader, entry, now);
+	}
+
+	/**
+	 * The entry of {@code key} as stored, or {@code null}; loads nothing, counts nothing, and treats
+	 * a failing store as empty.
+	 * @param key the key
+	 * @return the entry, or {@code null} if there is none that has not expired
+	 */
+	public @Nullable SwrEntry<V> getEntry(K key) {
+		requireKey(key);
+		SwrEntry<V> entry = read(key);
+		return (entry != null && this.clock.millis() < entry.expiresAt()) ? entry : null;
+	}
+
+	/**
+	 * Writes {@code value} as a new fresh entry of {@code key}, as a load would.
+	 * @param key the key
+	 * @param value the value; {@code null} is written only when null results are cached, and evicts
+	 * the key otherwise
+	 */
+	public void put(K key, @Nullable V value) {
+		requireKey(key);
+		write(key, value, this.clock.millis());
+	}
+
+	/** Removes the entry of {@code key}; a refresh already running may write it again. */
+	public void evict(K key) {
+		requireKey(key);
+		try {
+			this.store.evict(key);
+		}
+		catch (RuntimeException ex) {
+			storeFailed(key, SwrStoreException.Operation.EVICT, ex);
+		}
+	}
+
+	/** Removes every entry of this cache. */
+	public void clear() {
+		try {
+			this.store.clear();
+		}
+		catch (RuntimeException ex) {
+			storeFailed(null, SwrStoreException.Operation.CLEAR, ex);
+		}
+		this.backoffs.invalidateAll();
+	}
+
+	/** The cache's name. */
+	public String name() {
+		return this.name;
+	}
+
+	/** The cache's policy. */
+	public SwrPolicy policy() {
+		return this.policy;
+	}
+
+	/** The cache's counters. */
+	public SwrStats stats() {
+		return this.stats;
+	}
+
+	/** The cache's store. */
+	public SwrStore<K, V> store() {
+		return this.store;
+	}
+
+	/** The breaker guarding this cache's loads, or {@code null} if it has none. */
+	public @Nullable CircuitBreaker circuitBreaker() {
+		return this.breaker;
+	}
+
+	/** How many loads of this cache are running now, on callers' threads or the refresh pool. */
+	public int loadsInFlight() {
+		return this.flights.size();
+	}
+
+	@Override
+	public String toString() {
+		return "SwrCache[" + this.name + ", " + this.store.kind() + "]";
+	}
+
+	// ---- reads past the fresh window -------------------------------------------------------
+
+	private SwrResult<V> readPastFresh(K key, SwrLoader<? super K, ? extends V> loader, @Nullable SwrEntry<V> entry,
+			long now) {
+		if (entry == null || now >= entry.expiresAt()) {
+			return loadOnMiss(key, loader);
+		}
+		if (now < entry.staleUntil()) {
+			startRefresh(key, loader, entry, now, LoadTrigger.REFRESH);
+			this.stats.recordGet(SwrStatus.STALE);
+			return new SwrResult<>(entry.value(), SwrStatus.STALE);
+		}
+		return readExpired(key, loader, entry, now);
+	}
+
+	private SwrResult<V> readExpired(K key, SwrLoader<? super K, ? extends V> loader, SwrEntry<V> entry, long now) {
+		Object started = startRefresh(key, loader, entry, now, LoadTrigger.EXPIRED);
+		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
+			return answer(entry.value(), SwrStatus.FALLBACK);
+		}
+		if (!(started instanceof Flight<?>)) {
+			return answer(entry.value(), SwrStatus.EXPIRED);
+		}
+		@SuppressWarnings("unchecked")
+		Flight<V> flight = (Flight<V>) started;
+		try {
+			// A zero wait still takes a result that is already there.
+			SwrEntry<V> loaded = flight.result.get(this.expiredWaitNanos, TimeUnit.NANOSECONDS);
+			return answer(loaded.value(), SwrStatus.MISS);
+		}
+		catch (TimeoutException ex) {
+			return answer(entry.value(), SwrStatus.EXPIRED);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return answer(entry.value(), SwrStatus.EXPIRED);
+		}
+		catch (ExecutionException ex) {
+			boolean sourceFailed = ex.getCause() != ABANDONED && ex.getCause() != TIMED_OUT;
+			return answer(entry.value(), sourceFailed ? SwrStatus.FALLBACK : SwrStatus.EXPIRED);
+		}
+	}
+
+	private SwrResult<V> answer(@Nullable V value, SwrStatus status) {
+		this.stats.recordGet(status);
+		return new SwrResult<>(value, status);
+	}
+
+	/**
+	 * Starts a background refresh of {@code key} unless one runs, the key backs off, the breaker is
+	 * open or the pool is full.
+	 * @return the flight to wait for (the new one or the one already running), or the
+	 * {@link SkipReason} why there is none
+	 */
+	private Object startRefresh(K key, SwrLoader<? super K, ? extends V> loader, SwrEntry<V> seen, long now,
+			LoadTrigger trigger) {
+		Flight<V> running = this.flights.get(key);
+		if (running != null) {
+			return skipped(SkipReason.IN_FLIGHT, running);
+		}
+		KeyBackoff backoff = this.backoffs.getIfPresent(key);
+		if (backoff != null && now < backoff.until()) {
+			return skipped(SkipReason.BACKOFF, SkipReason.BACKOFF);
+		}
+		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+			return skipped(SkipReason.CIRCUIT_OPEN, SkipReason.CIRCUIT_OPEN);
+		}
+		Flight<V> flight = new Flight<>();
+		Flight<V> raced = this.flights.putIfAbsent(key, flight);
+		if (raced != null) {
+			releaseBreakerPermission();
+			return skipped(SkipReason.IN_FLIGHT, raced);
+		}
+		// A refresh that ended between our read and our claim has replaced the entry already.
+		SwrEntry<V> current = read(key);
+		if (current != null && current.writtenAt() > seen.writtenAt()) {
+			this.flights.remove(key, flight);
+			flight.result.complete(current);
+			releaseBreakerPermission();
+			return skipped(SkipReason.IN_FLIGHT, flight);
+		}
+		if (!this.scheduler.submit(new Refresh(key, loader, flight, trigger))) {
+			this.flights.remove(key, flight);
+			flight.result.completeExceptionally(ABANDONED);
+			releaseBreakerPermission();
+			return skipped(SkipReason.SATURATED, SkipReason.SATURATED);
+		}
+		return flight;
+	}
+
+	private Object skipped(SkipReason reason, Object result) {
+		this.stats.recordSkip(reason);
+		return result;
+	}
+
+	private void releaseBreakerPermission() {
+		if (this.breaker != null) {
+			this.breaker.releasePermission();
+		}
+	}
+
+	// ---- loads on the caller's thread --------------------------------------------------------
+
+	private SwrResult<V> loadOnMiss(K key, SwrLoader<? super K, ? extends V> loader) {
+		for (;;) {
+			Flight<V> flight = this.flights.get(key);
+			if (flight == null) {
+				Flight<V> mine = new Flight<>();
+				flight = this.flights.putIfAbsent(key, mine);
+				if (flight == null) {
+					return answer(loadHere(key, loader, mine), SwrStatus.MISS);
+				}
+			}
+			SwrEntry<V> joined = awaitSharedLoad(key, flight);
+			if (joined != null) {
+				return answer(joined.value(), SwrStatus.MISS);
+			}
+			// The flight we joined was a refresh that timed out or never ran: load ourselves.
+		}
+	}
+
+	private @Nullable V loadHere(K key, SwrLoader<? super K, ? extends V> loader, Flight<V> flight) {
+		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+			SwrCircuitOpenException refused = new SwrCircuitOpenException(this.name, key, this.breaker.getName(),
+					this.breaker.getState());
+			this.stats.recordSkip(SkipReason.CIRCUIT_OPEN);
+			this.flights.remove(key, flight);
+			flight.result.completeExceptionally(refused);
+			throw refused;
+		}
+		long start = System.nanoTime();
+		V value;
+		try {
+			value = loader.load(key);
+		}
+		catch (Throwable ex) {
+			long nanos = System.nanoTime() - start;
+			if (this.breaker != null) {
+				this.breaker.onError(nanos, TimeUnit.NANOSECONDS, ex);
+			}
+			loadEnded(key, LoadTrigger.MISS, LoadOutcome.FAILURE, nanos);
+			this.flights.remove(key, flight);
+			flight.result.completeExceptionally(ex);
+			throw SwrCache.<RuntimeException>rethrow(ex);
+		}
+		long nanos = System.nanoTime() - start;
+		SwrEntry<V> written = write(key, value, this.clock.millis());
+		if (this.breaker != null) {
+			this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+		}
+		this.backoffs.invalidate(key);
+		loadEnded(key, LoadTrigger.MISS, LoadOutcome.SUCCESS, nanos);
+		this.flights.remove(key, flight);
+		flight.result.complete(written);
+		return value;
+	}
+
+	/**
+	 * Waits for another caller's load of {@code key}.
+	 * @return its entry, or {@code null} when it ended without a result this caller can use
+	 */
+	private @Nullable SwrEntry<V> awaitSharedLoad(K key, Flight<V> flight) {
+		try {
+			return flight.result.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			CancellationException cancelled = new CancellationException("Interrupted while waiting for the load of key '"
+					+ key + "' in cache '" + this.name + "'; the load goes on");
+			cancelled.initCause(ex);
+			throw cancelled;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause == ABANDONED || cause == TIMED_OUT) {
+				return null;
+			}
+			throw SwrCache.<RuntimeException>rethrow(cause);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> T rethrow(Throwable ex) throws T {
+		throw (T) ex;
+	}
+
+	// ---- writes ------------------------------------------------------------------------------
+
+	private SwrEntry<V> write(K key, @Nullable V value, long now) {
+		SwrEntry<V> entry = newEntry(key, value, now);
+		if (value == null && !this.policy.cacheNulls()) {
+			// The source has no value now: do not keep serving an older one.
+			evict(key);
+			return entry;
+		}
+		try {
+			this.store.put(key, entry);
+		}
+		catch (RuntimeException ex) {
+			storeFailed(key, SwrStoreException.Operation.PUT, ex);
+		}
+		return entry;
+	}
+
+	private SwrEntry<V> newEntry(K key, @Nullable V value, long now) {
+		EntryWindows windows = windowsFor(key, value);
+		long fresh = windows.fresh().toMillis();
+		long stale = windows.stale().toMillis();
+		long expired = windows.expired().toMillis();
+		long jittered = fresh;
+		if (this.policy.jitter() > 0) {
+			jittered = fresh - (long) (fresh * this.policy.jitter() * ThreadLocalRandom.current().nextDouble());
+		}
+		long staleUntil = plus(now, plus(fresh, stale));
+		return new SwrEntry<>(value, now, plus(now, jittered), staleUntil, plus(staleUntil, expired));
+	}
+
+	private EntryWindows windowsFor(K key, @Nullable V value) {
+		EntryWindows configured = this.policy.windows();
+		if (this.ttlPolicy == null) {
+			return configured;
+		}
+		try {
+			EntryWindows chosen = this.ttlPolicy.windows(this.name, key, value, configured);
+			return (chosen != null) ? chosen : configured;
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, () -> "TTL policy failed for key '" + key + "' in cache '"
+					+ this.name + "'; the configured windows are used", ex);
+			return configured;
+		}
+	}
+
+	private static long plus(long a, long b) {
+		long sum = a + b;
+		// Overflow only when both are positive and the sum wraps: saturate instead.
+		return (((a ^ sum) & (b ^ sum)) < 0) ? Long.MAX_VALUE : sum;
+	}
+
+	// ---- store failures ----------------------------------------------------------------------
+
+	private @Nullable SwrEntry<V> read(K key) {
+		try {
+			return this.store.get(key);
+		}
+		catch (RuntimeException ex) {
+			storeFailed(key, SwrStoreException.Operation.GET, ex);
+			return null;
+		}
+	}
+
+	private void storeFailed(@Nullable Object key, SwrStoreException.Operation operation, RuntimeException ex) {
+		SwrStoreException error = (ex instanceof SwrStoreException storeError) ? storeError
+				: new SwrStoreException(operation, SwrStoreException.Reason.OTHER, "Store '" + this.store.kind()
+						+ "' of cache '" + this.name + "' failed to " + operation.tag() + " key '" + key + "'", ex);
+		this.stats.recordStoreError(operation, error.reason());
+		try {
+			this.errorHandler.onStoreError(this.name, key, error);
+		}
+		catch (RuntimeException handlerFailure) {
+			logger.log(System.Logger.Level.WARNING, "Store error handler failed", handlerFailure);
+		}
+	}
+
+	// ---- outcomes ----------------------------------------------------------------------------
+
+	private void loadEnded(K key, LoadTrigger trigger, LoadOutcome outcome, long nanos) {
+		this.stats.recordLoad(trigger, outcome, nanos);
+		try {
+			this.listener.onLoad(this.name, key, trigger, outcome, nanos);
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Load listener failed", ex);
+		}
+	}
+
+	private void refreshFailed(K key, LoadTrigger trigger, LoadOutcome outcome, long nanos, Throwable cause) {
+		long now = this.clock.millis();
+		KeyBackoff backoff = this.backoffs.asMap()
+			.compute(key, (k, previous) -> KeyBackoff.after(previous, now, this.policy.refreshBackoff(),
+					this.policy.refreshBackoffMax()));
+		// Once per backoff pause, not per read: no refresh of the key is tried before it ends.
+		logger.log(System.Logger.Level.WARNING, () -> "Refresh of key '" + key + "' in cache '" + this.name + "' "
+				+ outcome.tag() + " (" + backoff.failures() + " in a row); serving the cached value, next attempt in "
+				+ Duration.ofMillis(backoff.until() - now), cause);
+		loadEnded(key, trigger, outcome, nanos);
+	}
+
+	private static void requireArguments(Object key, Object loader) {
+		requireKey(key);
+		if (loader == null) {
+			throw new IllegalArgumentException("'loader' must not be null");
+		}
+	}
+
+	private static void requireKey(Object key) {
+		if (key == null) {
+			throw new IllegalArgumentException("'key' must not be null");
+		}
+	}
+
+	/** One load of one key that concurrent callers share. */
+	private static final class Flight<V> {
+
+		final CompletableFuture<SwrEntry<V>> result = new CompletableFuture<>();
+
+	}
+
+	/** A background load of one key, run by the scheduler under its timeout. */
+	private final class Refresh extends RefreshScheduler.Task {
+
+		private final K key;
+
+		private final SwrLoader<? super K, ? extends V> loader;
+
+		private final Flight<V> flight;
+
+		private final LoadTrigger trigger;
+
+		private volatile long startNanos;
+
+		Refresh(K key, SwrLoader<? super K, ? extends V> loader, Flight<V> flight, LoadTrigger trigger) {
+			this.key = key;
+			this.loader = loader;
+			this.flight = flight;
+			this.trigger = trigger;
+		}
+
+		@Override
+		long timeoutNanos() {
+			return SwrCache.this.refreshTimeoutNanos;
+		}
+
+		@Override
+		void run() {
+			this.startNanos = System.nanoTime();
+			V value = null;
+			Throwable failure = null;
+			try {
+				value = this.loader.load(this.key);
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			long nanos = System.nanoTime() - this.startNanos;
+			if (!claim()) {
+				return;
+			}
+			CircuitBreaker breaker = SwrCache.this.breaker;
+			if (failure != null) {
+				if (breaker != null) {
+					breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+				}
+				refreshFailed(this.key, this.trigger, LoadOutcome.FAILURE, nanos, failure);
+				finish(null, failure);
+				return;
+			}
+			SwrEntry<V> written = write(this.key, value, SwrCache.this.clock.millis());
+			if (breaker != null) {
+				breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+			}
+			SwrCache.this.backoffs.invalidate(this.key);
+			loadEnded(this.key, this.trigger, LoadOutcome.SUCCESS, nanos);
+			finish(written, null);
+		}
+
+		@Override
+		void timedOut() {
+			long nanos = System.nanoTime() - this.startNanos;
+			TimeoutException timeout = new TimeoutException("Refresh of key '" + this.key + "' in cache '"
+					+ SwrCache.this.name + "' ran past its refresh-timeout of " + SwrCache.this.policy.refreshTimeout());
+			if (SwrCache.this.breaker != null) {
+				SwrCache.this.breaker.onError(nanos, TimeUnit.NANOSECONDS, timeout);
+			}
+			refreshFailed(this.key, this.trigger, LoadOutcome.TIMEOUT, nanos, timeout);
+			finish(null, TIMED_OUT);
+		}
+
+		@Override
+		void abandoned() {
+			releaseBreakerPermission();
+			finish(null, ABANDONED);
+		}
+
+		private void finish(@Nullable SwrEntry<V> written, @Nullable Throwable failure) {
+			SwrCache.this.flights.remove(this.key, this.flight);
+			if (failure == null) {
+				this.flight.result.complete(written);
+			}
+			else {
+				this.flight.result.completeExceptionally(failure);
+			}
+		}
+
+	}
+
+	/** A private signal, never thrown to callers: no stack trace to fill. */
+	private static final class StacklessSignal extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		StacklessSignal(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+}

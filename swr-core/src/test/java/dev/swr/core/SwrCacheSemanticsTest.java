@@ -1,0 +1,199 @@
+package dev.swr.core;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Every row of the semantics table, with a fake clock and refreshes run by hand: fresh 10s,
+ * stale 20s, expired 30s, no jitter.
+ */
+class SwrCacheSemanticsTest {
+
+	private final FakeClock clock = new FakeClock();
+
+	private final ManualExecutor refreshes = new ManualExecutor();
+
+	private final ManualTimer timeouts = new ManualTimer();
+
+	private final SwrEngine engine = SwrEngine.builder()
+		.clock(this.clock)
+		.refreshExecutor(this.refreshes)
+		.timeoutTimer(this.timeouts)
+		.build();
+
+	private final SwrPolicy policy = SwrPolicy.builder()
+		.fresh(Duration.ofSeconds(10))
+		.stale(Duration.ofSeconds(20))
+		.expired(Duration.ofSeconds(30))
+		.expiredWait(Duration.ZERO)
+		.jitter(0)
+		.build();
+
+	private final SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
+		.policy(this.policy)
+		.build();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	@AfterEach
+	void close() {
+		this.engine.close(Duration.ofSeconds(1));
+	}
+
+	private String load(String key) {
+		return key + "-v" + this.loads.incrementAndGet();
+	}
+
+	@Test
+	void absentKeyIsLoadedOnTheCallersThreadAsAMiss() {
+		Thread caller = Thread.currentThread();
+		SwrResult<String> result = this.cache.getWithStatus("a", (key) -> {
+			assertThat(Thread.currentThread()).isSameAs(caller);
+			return load(key);
+		});
+		assertThat(result).isEqualTo(new SwrResult<>("a-v1", SwrStatus.MISS));
+		assertThat(this.cache.stats().gets(SwrStatus.MISS)).isEqualTo(1);
+		assertThat(this.cache.stats().loads(LoadTrigger.MISS, LoadOutcome.SUCCESS)).isEqualTo(1);
+	}
+
+	@Test
+	void freshEntryIsAHitWithoutALoad() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofMillis(9_999));
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.HIT));
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.refreshes.pending()).isZero();
+	}
+
+	@Test
+	void staleEntryIsServedWhileOneRefreshRuns() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.STALE));
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.STALE));
+		assertThat(this.refreshes.pending()).isEqualTo(1);
+		assertThat(this.cache.stats().skips(SkipReason.IN_FLIGHT)).isEqualTo(1);
+		this.refreshes.runAll();
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v2", SwrStatus.HIT));
+		assertThat(this.cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.SUCCESS)).isEqualTo(1);
+	}
+
+	@Test
+	void failedRefreshKeepsTheStaleValue() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(15));
+		this.cache.get("a", (key) -> {
+			throw new IllegalStateException("source down");
+		});
+		this.refreshes.runAll();
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.STALE));
+		assertThat(this.cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.FAILURE)).isEqualTo(1);
+		assertThat(this.cache.stats().skips(SkipReason.BACKOFF)).isEqualTo(1);
+	}
+
+	@Test
+	void expiredEntryWithAZeroWaitIsServedAsExpiredWhileItRefreshes() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.EXPIRED));
+		assertThat(this.refreshes.runAll()).isEqualTo(1);
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v2", SwrStatus.HIT));
+		assertThat(this.cache.stats().loads(LoadTrigger.EXPIRED, LoadOutcome.SUCCESS)).isEqualTo(1);
+	}
+
+	@Test
+	void expiredEntryRefreshedWithinTheWaitIsAMissWithTheNewValue() {
+		SwrCache<String, String> waiting = waitingCache(Runnable::run);
+		waiting.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(31));
+		assertThat(waiting.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v2", SwrStatus.MISS));
+	}
+
+	@Test
+	void expiredEntryWhoseRefreshFailsIsAFallback() {
+		SwrCache<String, String> waiting = waitingCache(Runnable::run);
+		waiting.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(31));
+		SwrResult<String> result = waiting.getWithStatus("a", (key) -> {
+			throw new IllegalStateException("source down");
+		});
+		assertThat(result).isEqualTo(new SwrResult<>("a-v1", SwrStatus.FALLBACK));
+	}
+
+	@Test
+	void expiredEntryDuringBackoffIsAFallbackAtOnceWithoutALoad() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(31));
+		this.cache.get("a", (key) -> {
+			throw new IllegalStateException("source down");
+		});
+		this.refreshes.runAll();
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.FALLBACK));
+		assertThat(this.refreshes.pending()).isZero();
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void expiredEntryWhoseRefreshIsStillRunningAfterTheWaitIsExpired() {
+		// The executor holds the refresh, so the 50 ms wait runs out (a real wait for a thread, not for time).
+		SwrCache<String, String> waiting = waitingCache(this.refreshes);
+		waiting.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(31));
+		assertThat(waiting.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v1", SwrStatus.EXPIRED));
+		this.refreshes.runAll();
+		assertThat(waiting.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v2", SwrStatus.HIT));
+	}
+
+	@Test
+	void entryPastItsExpiredWindowIsGoneAndTheCallerLoads() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(60));
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v2", SwrStatus.MISS));
+		assertThat(this.refreshes.pending()).isZero();
+	}
+
+	@Test
+	void missLoadErrorReachesTheCallerUnchanged() {
+		IllegalStateException failure = new IllegalStateException("boom");
+		try {
+			this.cache.get("a", (key) -> {
+				throw failure;
+			});
+		}
+		catch (IllegalStateException ex) {
+			assertThat(ex).isSameAs(failure);
+		}
+		assertThat(this.cache.stats().loads(LoadTrigger.MISS, LoadOutcome.FAILURE)).isEqualTo(1);
+		assertThat(this.cache.getEntry("a")).isNull();
+	}
+
+	@Test
+	void checkedLoadErrorReachesTheCallerUnchanged() {
+		java.io.IOException failure = new java.io.IOException("disk");
+		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> this.cache.get("a", (key) -> {
+			throw failure;
+		}));
+		assertThat(thrown).isSameAs(failure);
+	}
+
+	@Test
+	void closedEngineRefusesNewCaches() {
+		this.engine.close(Duration.ofSeconds(1));
+		assertThatIllegalStateException().isThrownBy(() -> this.engine.newCache("late").build())
+			.withMessageContaining("late");
+	}
+
+	private SwrCache<String, String> waitingCache(java.util.concurrent.Executor executor) {
+		SwrEngine waitingEngine = SwrEngine.builder().clock(this.clock).refreshExecutor(executor).build();
+		return waitingEngine.<String, String>newCache("waiting")
+			.policy(this.policy.toBuilder().expiredWait(Duration.ofMillis(50)).build())
+			.build();
+	}
+
+}
