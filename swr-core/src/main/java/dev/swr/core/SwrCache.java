@@ -162,12 +162,36 @@ public final class SwrCache<K, V> {
 	 */
 	public void put(K key, @Nullable V value) {
 		requireKey(key);
+		supersede(this.flights.remove(key));
 		write(key, value, this.clock.millis());
 	}
 
-	/** Removes the entry of {@code key}; a refresh already running may write it again. */
+	/**
+	 * Removes the entry of {@code key}. A load of the key already running is not written when it
+	 * ends (its waiters still get its value), so an evict after a change at the source is not undone
+	 * by a load that read the source before the change.
+	 */
 	public void evict(K key) {
 		requireKey(key);
+		supersede(this.flights.remove(key));
+		evictFromStore(key);
+	}
+
+	/** Removes every entry of this cache; loads already running are not written. */
+	public void clear() {
+		for (K key : this.flights.keySet()) {
+			supersede(this.flights.remove(key));
+		}
+		try {
+			this.store.clear();
+		}
+		catch (RuntimeException ex) {
+			storeFailed(null, SwrStoreException.Operation.CLEAR, ex);
+		}
+		this.backoffs.invalidateAll();
+	}
+
+	private void evictFromStore(K key) {
 		try {
 			this.store.evict(key);
 		}
@@ -176,15 +200,12 @@ public final class SwrCache<K, V> {
 		}
 	}
 
-	/** Removes every entry of this cache. */
-	public void clear() {
-		try {
-			this.store.clear();
+	private static void supersede(@Nullable Flight<?> flight) {
+		if (flight != null) {
+			synchronized (flight) {
+				flight.superseded = true;
+			}
 		}
-		catch (RuntimeException ex) {
-			storeFailed(null, SwrStoreException.Operation.CLEAR, ex);
-		}
-		this.backoffs.invalidateAll();
 	}
 
 	/** The cache's name. */
@@ -368,7 +389,7 @@ public final class SwrCache<K, V> {
 			throw SwrCache.<RuntimeException>rethrow(ex);
 		}
 		long nanos = System.nanoTime() - start;
-		SwrEntry<V> written = write(key, value, this.clock.millis());
+		SwrEntry<V> written = writeLoaded(key, value, flight);
 		if (this.breaker != null) {
 			this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 		}
@@ -410,11 +431,23 @@ public final class SwrCache<K, V> {
 
 	// ---- writes ------------------------------------------------------------------------------
 
+	/** Writes the result of {@code flight}'s load unless an evict, put or clear superseded it. */
+	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight) {
+		// The lock orders this write against supersede(): either the write lands first and the
+		// evict that follows removes it, or the flag is seen and nothing is written.
+		synchronized (flight) {
+			if (flight.superseded) {
+				return newEntry(key, value, this.clock.millis());
+			}
+			return write(key, value, this.clock.millis());
+		}
+	}
+
 	private SwrEntry<V> write(K key, @Nullable V value, long now) {
 		SwrEntry<V> entry = newEntry(key, value, now);
 		if (value == null && !this.policy.cacheNulls()) {
 			// The source has no value now: do not keep serving an older one.
-			evict(key);
+			evictFromStore(key);
 			return entry;
 		}
 		try {
@@ -528,6 +561,9 @@ public final class SwrCache<K, V> {
 
 		final CompletableFuture<SwrEntry<V>> result = new CompletableFuture<>();
 
+		/** Set, under the flight's lock, when an evict, put or clear made this load's result obsolete. */
+		boolean superseded;
+
 	}
 
 	/** A background load of one key, run by the scheduler under its timeout. */
@@ -579,7 +615,7 @@ public final class SwrCache<K, V> {
 				finish(null, failure);
 				return;
 			}
-			SwrEntry<V> written = write(this.key, value, SwrCache.this.clock.millis());
+			SwrEntry<V> written = writeLoaded(this.key, value, this.flight);
 			if (breaker != null) {
 				breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 			}

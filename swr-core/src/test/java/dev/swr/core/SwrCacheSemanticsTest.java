@@ -183,6 +183,27 @@ class SwrCacheSemanticsTest {
 	}
 
 	@Test
+	void evictDuringARefreshKeepsTheRefreshFromWritingAnOldRead() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(15));
+		this.cache.get("a", this::load);
+		this.cache.evict("a");
+		this.refreshes.runAll();
+		assertThat(this.cache.getEntry("a")).isNull();
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("a-v3", SwrStatus.MISS));
+	}
+
+	@Test
+	void putDuringARefreshWinsOverTheRefresh() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(15));
+		this.cache.get("a", this::load);
+		this.cache.put("a", "written");
+		this.refreshes.runAll();
+		assertThat(this.cache.getWithStatus("a", this::load)).isEqualTo(new SwrResult<>("written", SwrStatus.HIT));
+	}
+
+	@Test
 	void closedEngineRefusesNewCaches() {
 		this.engine.close(Duration.ofSeconds(1));
 		assertThatIllegalStateException().isThrownBy(() -> this.engine.newCache("late").build())
