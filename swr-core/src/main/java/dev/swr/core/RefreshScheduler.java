@@ -133,6 +133,11 @@ public final class RefreshScheduler implements AutoCloseable {
 		return false;
 	}
 
+	/** Runs {@code action} on the timer's thread after {@code delayNanos}; the returned action cancels it. */
+	Runnable schedule(Runnable action, long delayNanos) {
+		return this.timer.schedule(action, delayNanos);
+	}
+
 	private boolean tryAcquireSlot() {
 		for (;;) {
 			int current = this.running.get();

@@ -135,11 +135,165 @@ public final class SwrCache<K, V> {
 		requireArguments(key, loader);
 		long now = this.clock.millis();
 		SwrEntry<V> entry = read(key);
+		SwrResult<V> result;
 		if (entry != null && now < entry.freshUntil()) {
 			this.stats.recordGet(SwrStatus.HIT);
-			return new SwrResult<>(entry.value(), SwrStatus.HIT);
+			result = new SwrResult<>(entry.value(), SwrStatus.HIT);
 		}
-		return readPastFresh(key, loader, entry, now);
+		else {
+			result = readPastFresh(key, loader, entry, now);
+		}
+		SwrStatus.track(result.status());
+		return result;
+	}
+
+	/**
+	 * Like {@link #getWithStatus}, for a source with an asynchronous client: the calling thread never
+	 * waits. A miss calls {@code loader} on this thread to start the load and the returned future
+	 * completes with it; concurrent callers share it. Refreshes run on the refresh pool, which waits
+	 * for the loader's future under the refresh timeout. Cancelling the returned future does not
+	 * cancel a shared load.
+	 * @param key the key
+	 * @param loader starts a load and returns its future
+	 * @return the value and its status; fails with the loader's exception on a failed miss, or with
+	 * {@link SwrCircuitOpenException}
+	 */
+	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader) {
+		requireArguments(key, loader);
+		long now = this.clock.millis();
+		SwrEntry<V> entry = read(key);
+		if (entry != null && now < entry.freshUntil()) {
+			return completed(entry.value(), SwrStatus.HIT);
+		}
+		if (entry == null || now >= entry.expiresAt()) {
+			return loadAsyncOnMiss(key, loader);
+		}
+		SwrLoader<K, V> blocking = (k) -> awaitLoader(loader.load(k));
+		if (now < entry.staleUntil()) {
+			startRefresh(key, blocking, entry, now, LoadTrigger.REFRESH);
+			return completed(entry.value(), SwrStatus.STALE);
+		}
+		Object started = startRefresh(key, blocking, entry, now, LoadTrigger.EXPIRED);
+		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
+			return completed(entry.value(), SwrStatus.FALLBACK);
+		}
+		if (!(started instanceof Flight<?>)) {
+			return completed(entry.value(), SwrStatus.EXPIRED);
+		}
+		@SuppressWarnings("unchecked")
+		Flight<V> flight = (Flight<V>) started;
+		CompletableFuture<SwrResult<V>> answer = new CompletableFuture<>();
+		flight.result.whenComplete((loaded, failure) -> {
+			SwrResult<V> result = (failure == null) ? new SwrResult<>(loaded.value(), SwrStatus.MISS)
+					: new SwrResult<>(entry.value(), sourceFailed(failure) ? SwrStatus.FALLBACK : SwrStatus.EXPIRED);
+			completeOnce(answer, result);
+		});
+		if (!answer.isDone()) {
+			SwrResult<V> late = new SwrResult<>(entry.value(), SwrStatus.EXPIRED);
+			if (this.expiredWaitNanos == 0) {
+				completeOnce(answer, late);
+			}
+			else {
+				Runnable cancel = this.scheduler.schedule(() -> completeOnce(answer, late), this.expiredWaitNanos);
+				answer.whenComplete((result, failure) -> cancel.run());
+			}
+		}
+		return answer;
+	}
+
+	private CompletableFuture<SwrResult<V>> loadAsyncOnMiss(K key, SwrAsyncLoader<? super K, ? extends V> loader) {
+		Flight<V> flight = this.flights.get(key);
+		if (flight == null) {
+			Flight<V> mine = new Flight<>();
+			flight = this.flights.putIfAbsent(key, mine);
+			if (flight == null) {
+				startAsyncLoad(key, loader, mine);
+				flight = mine;
+			}
+		}
+		return flight.result.handle((loaded, failure) -> {
+			if (failure == null) {
+				return completed(loaded.value(), SwrStatus.MISS);
+			}
+			Throwable cause = unwrap(failure);
+			if (cause == ABANDONED || cause == TIMED_OUT) {
+				// The flight joined was a refresh that never wrote: load anew.
+				return loadAsyncOnMiss(key, loader);
+			}
+			return CompletableFuture.<SwrResult<V>>failedFuture(cause);
+		}).thenCompose((next) -> next);
+	}
+
+	private void startAsyncLoad(K key, SwrAsyncLoader<? super K, ? extends V> loader, Flight<V> flight) {
+		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+			this.stats.recordSkip(SkipReason.CIRCUIT_OPEN);
+			this.flights.remove(key, flight);
+			flight.result.completeExceptionally(new SwrCircuitOpenException(this.name, key, this.breaker.getName(),
+					this.breaker.getState()));
+			return;
+		}
+		long start = System.nanoTime();
+		CompletableFuture<? extends V> pending;
+		try {
+			pending = loader.load(key);
+		}
+		catch (Throwable ex) {
+			loadFailed(key, flight, LoadTrigger.MISS, LoadOutcome.FAILURE, System.nanoTime() - start, ex, ex);
+			return;
+		}
+		if (pending == null) {
+			loadSucceeded(key, flight, LoadTrigger.MISS, null, System.nanoTime() - start);
+			return;
+		}
+		pending.whenComplete((value, failure) -> {
+			long nanos = System.nanoTime() - start;
+			if (failure != null) {
+				Throwable cause = unwrap(failure);
+				loadFailed(key, flight, LoadTrigger.MISS, LoadOutcome.FAILURE, nanos, cause, cause);
+			}
+			else {
+				loadSucceeded(key, flight, LoadTrigger.MISS, value, nanos);
+			}
+		});
+	}
+
+	private CompletableFuture<SwrResult<V>> completed(@Nullable V value, SwrStatus status) {
+		this.stats.recordGet(status);
+		SwrStatus.track(status);
+		return CompletableFuture.completedFuture(new SwrResult<>(value, status));
+	}
+
+	private void completeOnce(CompletableFuture<SwrResult<V>> answer, SwrResult<V> result) {
+		if (answer.complete(result)) {
+			this.stats.recordGet(result.status());
+		}
+	}
+
+	private static boolean sourceFailed(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		return cause != ABANDONED && cause != TIMED_OUT;
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	/** Waits, on a refresh thread, for an asynchronous loader; the refresh timeout interrupts the wait. */
+	private static <T> T awaitLoader(@Nullable CompletableFuture<? extends T> pending) throws Exception {
+		if (pending == null) {
+			return null;
+		}
+		try {
+			return pending.get();
+		}
+		catch (ExecutionException ex) {
+			throw SwrCache.<Exception>rethrow(unwrap(ex));
+		}
 	}
 
 	/**
@@ -281,8 +435,7 @@ public final class SwrCache<K, V> {
 			return answer(entry.value(), SwrStatus.EXPIRED);
 		}
 		catch (ExecutionException ex) {
-			boolean sourceFailed = ex.getCause() != ABANDONED && ex.getCause() != TIMED_OUT;
-			return answer(entry.value(), sourceFailed ? SwrStatus.FALLBACK : SwrStatus.EXPIRED);
+			return answer(entry.value(), sourceFailed(ex) ? SwrStatus.FALLBACK : SwrStatus.EXPIRED);
 		}
 	}
 
@@ -379,25 +532,43 @@ public final class SwrCache<K, V> {
 			value = loader.load(key);
 		}
 		catch (Throwable ex) {
-			long nanos = System.nanoTime() - start;
-			if (this.breaker != null) {
-				this.breaker.onError(nanos, TimeUnit.NANOSECONDS, ex);
-			}
-			loadEnded(key, LoadTrigger.MISS, LoadOutcome.FAILURE, nanos);
-			this.flights.remove(key, flight);
-			flight.result.completeExceptionally(ex);
+			loadFailed(key, flight, LoadTrigger.MISS, LoadOutcome.FAILURE, System.nanoTime() - start, ex, ex);
 			throw SwrCache.<RuntimeException>rethrow(ex);
 		}
-		long nanos = System.nanoTime() - start;
+		loadSucceeded(key, flight, LoadTrigger.MISS, value, System.nanoTime() - start);
+		return value;
+	}
+
+	/** Writes a load's value (unless superseded), counts it, and hands it to the flight's waiters. */
+	private SwrEntry<V> loadSucceeded(K key, Flight<V> flight, LoadTrigger trigger, @Nullable V value, long nanos) {
 		SwrEntry<V> written = writeLoaded(key, value, flight);
 		if (this.breaker != null) {
 			this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 		}
 		this.backoffs.invalidate(key);
-		loadEnded(key, LoadTrigger.MISS, LoadOutcome.SUCCESS, nanos);
+		loadEnded(key, trigger, LoadOutcome.SUCCESS, nanos);
 		this.flights.remove(key, flight);
 		flight.result.complete(written);
-		return value;
+		return written;
+	}
+
+	/**
+	 * Counts a failed load and fails the flight's waiters with {@code signal}. A background load
+	 * also starts or lengthens the key's backoff; a miss does not, its caller gets the error.
+	 */
+	private void loadFailed(K key, Flight<V> flight, LoadTrigger trigger, LoadOutcome outcome, long nanos,
+			Throwable cause, Throwable signal) {
+		if (this.breaker != null) {
+			this.breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
+		}
+		if (trigger == LoadTrigger.MISS) {
+			loadEnded(key, trigger, outcome, nanos);
+		}
+		else {
+			refreshFailed(key, trigger, outcome, nanos, cause);
+		}
+		this.flights.remove(key, flight);
+		flight.result.completeExceptionally(signal);
 	}
 
 	/**
@@ -604,52 +775,30 @@ public final class SwrCache<K, V> {
 			}
 			long nanos = System.nanoTime() - this.startNanos;
 			if (!claim()) {
+				// Timed out first: the timer counted it, and a late value is not written.
 				return;
 			}
-			CircuitBreaker breaker = SwrCache.this.breaker;
 			if (failure != null) {
-				if (breaker != null) {
-					breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
-				}
-				refreshFailed(this.key, this.trigger, LoadOutcome.FAILURE, nanos, failure);
-				finish(null, failure);
-				return;
+				loadFailed(this.key, this.flight, this.trigger, LoadOutcome.FAILURE, nanos, failure, failure);
 			}
-			SwrEntry<V> written = writeLoaded(this.key, value, this.flight);
-			if (breaker != null) {
-				breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+			else {
+				loadSucceeded(this.key, this.flight, this.trigger, value, nanos);
 			}
-			SwrCache.this.backoffs.invalidate(this.key);
-			loadEnded(this.key, this.trigger, LoadOutcome.SUCCESS, nanos);
-			finish(written, null);
 		}
 
 		@Override
 		void timedOut() {
-			long nanos = System.nanoTime() - this.startNanos;
 			TimeoutException timeout = new TimeoutException("Refresh of key '" + this.key + "' in cache '"
 					+ SwrCache.this.name + "' ran past its refresh-timeout of " + SwrCache.this.policy.refreshTimeout());
-			if (SwrCache.this.breaker != null) {
-				SwrCache.this.breaker.onError(nanos, TimeUnit.NANOSECONDS, timeout);
-			}
-			refreshFailed(this.key, this.trigger, LoadOutcome.TIMEOUT, nanos, timeout);
-			finish(null, TIMED_OUT);
+			loadFailed(this.key, this.flight, this.trigger, LoadOutcome.TIMEOUT, System.nanoTime() - this.startNanos,
+					timeout, TIMED_OUT);
 		}
 
 		@Override
 		void abandoned() {
 			releaseBreakerPermission();
-			finish(null, ABANDONED);
-		}
-
-		private void finish(@Nullable SwrEntry<V> written, @Nullable Throwable failure) {
 			SwrCache.this.flights.remove(this.key, this.flight);
-			if (failure == null) {
-				this.flight.result.complete(written);
-			}
-			else {
-				this.flight.result.completeExceptionally(failure);
-			}
+			this.flight.result.completeExceptionally(ABANDONED);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.swr.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a read was answered. The order of the constants is from least to most degraded, so the
  * worst status of several reads is the one with the highest {@link #severity()}.
@@ -21,6 +23,9 @@ public enum SwrStatus {
 	/** An expired entry was served because the source failed, is backing off, or its breaker is open. */
 	FALLBACK("fallback", 4);
 
+	/** Per thread: the last status and the worst since {@link #resetTracking()}; one array per thread. */
+	private static final ThreadLocal<SwrStatus[]> TRACKED = ThreadLocal.withInitial(() -> new SwrStatus[2]);
+
 	private final String tag;
 
 	private final int severity;
@@ -40,8 +45,35 @@ public enum SwrStatus {
 		return this.severity;
 	}
 
+	/**
+	 * The status of the last read on this thread made with {@link SwrCache#getWithStatus} (which is
+	 * what a {@code @StaleWhileRevalidate} method does), or {@code null} if there was none since
+	 * {@link #resetTracking()}.
+	 */
+	public static @Nullable SwrStatus last() {
+		return TRACKED.get()[0];
+	}
+
+	/** The most degraded status of the reads on this thread since {@link #resetTracking()}, or {@code null}. */
+	public static @Nullable SwrStatus worst() {
+		return TRACKED.get()[1];
+	}
+
+	/** Forgets the statuses tracked on this thread, as at the start of a request. */
+	public static void resetTracking() {
+		SwrStatus[] tracked = TRACKED.get();
+		tracked[0] = null;
+		tracked[1] = null;
+	}
+
+	static void track(SwrStatus status) {
+		SwrStatus[] tracked = TRACKED.get();
+		tracked[0] = status;
+		tracked[1] = status.worse(tracked[1]);
+	}
+
 	/** The more degraded of this status and {@code other}; a {@code null} other is ignored. */
-	public SwrStatus worse(SwrStatus other) {
+	public SwrStatus worse(@Nullable SwrStatus other) {
 		return (other != null && other.severity > this.severity) ? other : this;
 	}
 
