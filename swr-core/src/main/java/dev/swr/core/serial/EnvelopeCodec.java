@@ -354,6 +354,8 @@ public final class EnvelopeCodec {
 
 		/**
 		 * The payload format; a {@link JacksonJsonSerializer} with its own mapper by default.
+		 * @param serializer the serializer
+		 * @return this builder
 		 * @throws IllegalArgumentException if {@code serializer} is null
 		 */
 		public Builder serializer(SwrSerializer serializer) {
@@ -366,6 +368,8 @@ public final class EnvelopeCodec {
 
 		/**
 		 * The compression of large payloads; {@link Compression#NONE} by default.
+		 * @param compression the compression
+		 * @return this builder
 		 * @throws IllegalArgumentException if {@code compression} is null, or ZSTD without zstd-jni
 		 */
 		public Builder compression(Compression compression) {
@@ -378,6 +382,8 @@ public final class EnvelopeCodec {
 
 		/**
 		 * The serialized size in bytes from which payloads are compressed; 1024 by default.
+		 * @param bytes the threshold in bytes; 0 compresses every non-null payload
+		 * @return this builder
 		 * @throws IllegalArgumentException if {@code bytes} is negative
 		 */
 		public Builder compressionThreshold(int bytes) {
@@ -390,6 +396,8 @@ public final class EnvelopeCodec {
 
 		/**
 		 * The classes an untyped entry may name; the JDK value types only by default.
+		 * @param allowList the allow-list
+		 * @return this builder
 		 * @throws IllegalArgumentException if {@code allowList} is null
 		 */
 		public Builder allowList(TypeAllowList allowList) {
@@ -403,6 +411,8 @@ public final class EnvelopeCodec {
 		/**
 		 * The largest payload, in bytes, that decompression may produce; 64 MiB by default. A
 		 * payload that inflates beyond it is corrupt, which bounds the memory a forged entry takes.
+		 * @param bytes the bound in bytes
+		 * @return this builder
 		 * @throws IllegalArgumentException if {@code bytes} is zero or negative
 		 */
 		public Builder maxDecompressedSize(int bytes) {
@@ -416,6 +426,8 @@ public final class EnvelopeCodec {
 		/**
 		 * The class loader of untyped entries' classes; by default the thread context class loader
 		 * when the codec is built, or else this library's.
+		 * @param classLoader the class loader
+		 * @return this builder
 		 * @throws IllegalArgumentException if {@code classLoader} is null
 		 */
 		public Builder classLoader(ClassLoader classLoader) {

@@ -22,11 +22,13 @@ public final class JacksonJsonSerializer implements SwrSerializer {
 	private final JsonMapper mapper;
 
 	/**
-	 * A serializer with its own mapper. {@code java.time} types work out of the box in Jackson 3,
-	 * and unknown properties are ignored so that a value written before a field was removed still
-	 * reads.
+	 * A serializer with its own mapper. {@code java.time} types work out of the box in Jackson 3.
+	 * Unknown properties are ignored, so an entry written before a field was removed, or by a newer
+	 * version during a rolling deploy, still reads; a property missing from an older entry reads as
+	 * its default.
 	 */
 	public JacksonJsonSerializer() {
+		// Jackson 3 already defaults to this; stated so a change of default cannot turn old entries into misses.
 		this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
 	}
 

@@ -65,6 +65,13 @@ class JacksonJsonSerializerTests {
 	}
 
 	@Test
+	void defaultMapperReadsAnOlderValueWrittenBeforeAFieldWasAdded() {
+		JacksonJsonSerializer serializer = new JacksonJsonSerializer();
+		byte[] json = "{\"name\":\"a\"}".getBytes();
+		assertThat(serializer.deserialize(json, type(Item.class))).isEqualTo(new Item("a", null));
+	}
+
+	@Test
 	void defaultMapperHandlesJavaTime() {
 		JacksonJsonSerializer serializer = new JacksonJsonSerializer();
 		Instant instant = Instant.parse("2026-01-02T03:04:05.123456789Z");
