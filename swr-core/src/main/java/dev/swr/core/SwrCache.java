@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -122,7 +123,7 @@ public final class SwrCache<K, V> {
 			this.stats.recordGet(SwrStatus.HIT);
 			return entry.value();
 		}
-		return readPastFresh(key, loader, entry, now).value();
+		return readPastFresh(key, loader, entry, now, null).value();
 	}
 
 	/**
@@ -132,6 +133,20 @@ public final class SwrCache<K, V> {
 	 * @return the value and its status
 	 */
 	public SwrResult<V> getWithStatus(K key, SwrLoader<? super K, ? extends V> loader) {
+		return getWithStatus(key, loader, null);
+	}
+
+	/**
+	 * Like {@link #getWithStatus(Object, SwrLoader)}, writing a loaded value only when
+	 * {@code storeIf} accepts it (the value is still returned), as {@code unless} does for
+	 * {@code @Cacheable}.
+	 * @param key the key
+	 * @param loader loads the value on a miss or a refresh
+	 * @param storeIf decides whether a loaded value is cached; {@code null} caches every value
+	 * @return the value and its status
+	 */
+	public SwrResult<V> getWithStatus(K key, SwrLoader<? super K, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf) {
 		requireArguments(key, loader);
 		long now = this.clock.millis();
 		SwrEntry<V> entry = read(key);
@@ -141,7 +156,7 @@ public final class SwrCache<K, V> {
 			result = new SwrResult<>(entry.value(), SwrStatus.HIT);
 		}
 		else {
-			result = readPastFresh(key, loader, entry, now);
+			result = readPastFresh(key, loader, entry, now, storeIf);
 		}
 		SwrStatus.track(result.status());
 		return result;
@@ -159,6 +174,19 @@ public final class SwrCache<K, V> {
 	 * {@link SwrCircuitOpenException}
 	 */
 	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader) {
+		return getAsync(key, loader, null);
+	}
+
+	/**
+	 * Like {@link #getAsync(Object, SwrAsyncLoader)}, writing a loaded value only when
+	 * {@code storeIf} accepts it (the value is still returned).
+	 * @param key the key
+	 * @param loader starts a load and returns its future
+	 * @param storeIf decides whether a loaded value is cached; {@code null} caches every value
+	 * @return the value and its status
+	 */
+	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf) {
 		requireArguments(key, loader);
 		long now = this.clock.millis();
 		SwrEntry<V> entry = read(key);
@@ -166,14 +194,14 @@ public final class SwrCache<K, V> {
 			return completed(entry.value(), SwrStatus.HIT);
 		}
 		if (entry == null || now >= entry.expiresAt()) {
-			return loadAsyncOnMiss(key, loader);
+			return loadAsyncOnMiss(key, loader, storeIf);
 		}
 		SwrLoader<K, V> blocking = (k) -> awaitLoader(loader.load(k));
 		if (now < entry.staleUntil()) {
-			startRefresh(key, blocking, entry, now, LoadTrigger.REFRESH);
+			startRefresh(key, blocking, entry, now, LoadTrigger.REFRESH, storeIf);
 			return completed(entry.value(), SwrStatus.STALE);
 		}
-		Object started = startRefresh(key, blocking, entry, now, LoadTrigger.EXPIRED);
+		Object started = startRefresh(key, blocking, entry, now, LoadTrigger.EXPIRED, storeIf);
 		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
 			return completed(entry.value(), SwrStatus.FALLBACK);
 		}
@@ -201,10 +229,11 @@ public final class SwrCache<K, V> {
 		return answer;
 	}
 
-	private CompletableFuture<SwrResult<V>> loadAsyncOnMiss(K key, SwrAsyncLoader<? super K, ? extends V> loader) {
+	private CompletableFuture<SwrResult<V>> loadAsyncOnMiss(K key, SwrAsyncLoader<? super K, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf) {
 		Flight<V> flight = this.flights.get(key);
 		if (flight == null) {
-			Flight<V> mine = new Flight<>();
+			Flight<V> mine = new Flight<>(storeIf);
 			flight = this.flights.putIfAbsent(key, mine);
 			if (flight == null) {
 				startAsyncLoad(key, loader, mine);
@@ -218,7 +247,7 @@ public final class SwrCache<K, V> {
 			Throwable cause = unwrap(failure);
 			if (cause == ABANDONED || cause == TIMED_OUT) {
 				// The flight joined was a refresh that never wrote: load anew.
-				return loadAsyncOnMiss(key, loader);
+				return loadAsyncOnMiss(key, loader, storeIf);
 			}
 			return CompletableFuture.<SwrResult<V>>failedFuture(cause);
 		}).thenCompose((next) -> next);
@@ -400,20 +429,21 @@ public final class SwrCache<K, V> {
 	// ---- reads past the fresh window -------------------------------------------------------
 
 	private SwrResult<V> readPastFresh(K key, SwrLoader<? super K, ? extends V> loader, @Nullable SwrEntry<V> entry,
-			long now) {
+			long now, @Nullable Predicate<? super V> storeIf) {
 		if (entry == null || now >= entry.expiresAt()) {
-			return loadOnMiss(key, loader);
+			return loadOnMiss(key, loader, storeIf);
 		}
 		if (now < entry.staleUntil()) {
-			startRefresh(key, loader, entry, now, LoadTrigger.REFRESH);
+			startRefresh(key, loader, entry, now, LoadTrigger.REFRESH, storeIf);
 			this.stats.recordGet(SwrStatus.STALE);
 			return new SwrResult<>(entry.value(), SwrStatus.STALE);
 		}
-		return readExpired(key, loader, entry, now);
+		return readExpired(key, loader, entry, now, storeIf);
 	}
 
-	private SwrResult<V> readExpired(K key, SwrLoader<? super K, ? extends V> loader, SwrEntry<V> entry, long now) {
-		Object started = startRefresh(key, loader, entry, now, LoadTrigger.EXPIRED);
+	private SwrResult<V> readExpired(K key, SwrLoader<? super K, ? extends V> loader, SwrEntry<V> entry, long now,
+			@Nullable Predicate<? super V> storeIf) {
+		Object started = startRefresh(key, loader, entry, now, LoadTrigger.EXPIRED, storeIf);
 		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
 			return answer(entry.value(), SwrStatus.FALLBACK);
 		}
@@ -451,7 +481,7 @@ public final class SwrCache<K, V> {
 	 * {@link SkipReason} why there is none
 	 */
 	private Object startRefresh(K key, SwrLoader<? super K, ? extends V> loader, SwrEntry<V> seen, long now,
-			LoadTrigger trigger) {
+			LoadTrigger trigger, @Nullable Predicate<? super V> storeIf) {
 		Flight<V> running = this.flights.get(key);
 		if (running != null) {
 			return skipped(SkipReason.IN_FLIGHT, running);
@@ -463,7 +493,7 @@ public final class SwrCache<K, V> {
 		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
 			return skipped(SkipReason.CIRCUIT_OPEN, SkipReason.CIRCUIT_OPEN);
 		}
-		Flight<V> flight = new Flight<>();
+		Flight<V> flight = new Flight<>(storeIf);
 		Flight<V> raced = this.flights.putIfAbsent(key, flight);
 		if (raced != null) {
 			releaseBreakerPermission();
@@ -499,11 +529,12 @@ public final class SwrCache<K, V> {
 
 	// ---- loads on the caller's thread --------------------------------------------------------
 
-	private SwrResult<V> loadOnMiss(K key, SwrLoader<? super K, ? extends V> loader) {
+	private SwrResult<V> loadOnMiss(K key, SwrLoader<? super K, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf) {
 		for (;;) {
 			Flight<V> flight = this.flights.get(key);
 			if (flight == null) {
-				Flight<V> mine = new Flight<>();
+				Flight<V> mine = new Flight<>(storeIf);
 				flight = this.flights.putIfAbsent(key, mine);
 				if (flight == null) {
 					return answer(loadHere(key, loader, mine), SwrStatus.MISS);
@@ -602,12 +633,20 @@ public final class SwrCache<K, V> {
 
 	// ---- writes ------------------------------------------------------------------------------
 
-	/** Writes the result of {@code flight}'s load unless an evict, put or clear superseded it. */
+	/**
+	 * Writes the result of {@code flight}'s load unless an evict, put or clear superseded it, or the
+	 * flight's {@code storeIf} refuses the value.
+	 */
 	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight) {
 		// The lock orders this write against supersede(): either the write lands first and the
 		// evict that follows removes it, or the flag is seen and nothing is written.
 		synchronized (flight) {
 			if (flight.superseded) {
+				return newEntry(key, value, this.clock.millis());
+			}
+			if (flight.storeIf != null && !flight.storeIf.test(value)) {
+				// Not to be cached, so an older value must not be served in its place either.
+				evictFromStore(key);
 				return newEntry(key, value, this.clock.millis());
 			}
 			return write(key, value, this.clock.millis());
@@ -732,8 +771,15 @@ public final class SwrCache<K, V> {
 
 		final CompletableFuture<SwrEntry<V>> result = new CompletableFuture<>();
 
+		/** Whether a loaded value is written; {@code null} writes every value. */
+		final @Nullable Predicate<? super V> storeIf;
+
 		/** Set, under the flight's lock, when an evict, put or clear made this load's result obsolete. */
 		boolean superseded;
+
+		Flight(@Nullable Predicate<? super V> storeIf) {
+			this.storeIf = storeIf;
+		}
 
 	}
 

@@ -204,6 +204,24 @@ class SwrCacheSemanticsTest {
 	}
 
 	@Test
+	void valueRefusedByStoreIfIsReturnedButNotCached() {
+		SwrResult<String> result = this.cache.getWithStatus("a", this::load, (value) -> !value.endsWith("v1"));
+		assertThat(result).isEqualTo(new SwrResult<>("a-v1", SwrStatus.MISS));
+		assertThat(this.cache.getEntry("a")).isNull();
+		assertThat(this.cache.getWithStatus("a", this::load, (value) -> true).value()).isEqualTo("a-v2");
+		assertThat(this.cache.getEntry("a")).isNotNull();
+	}
+
+	@Test
+	void refreshedValueRefusedByStoreIfEvictsTheOldOne() {
+		this.cache.get("a", this::load);
+		this.clock.advance(Duration.ofSeconds(15));
+		this.cache.getWithStatus("a", this::load, (value) -> false);
+		this.refreshes.runAll();
+		assertThat(this.cache.getEntry("a")).isNull();
+	}
+
+	@Test
 	void closedEngineRefusesNewCaches() {
 		this.engine.close(Duration.ofSeconds(1));
 		assertThatIllegalStateException().isThrownBy(() -> this.engine.newCache("late").build())
