@@ -401,6 +401,11 @@ public final class SwrCache<K, V> {
 		return this.policy;
 	}
 
+	/** The clock the cache reads. */
+	public InstantSource clock() {
+		return this.clock;
+	}
+
 	/** The cache's counters. */
 	public SwrStats stats() {
 		return this.stats;

@@ -1,0 +1,244 @@
+package dev.swr.spring.annotation;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelCompilerMode;
+import org.springframework.expression.spel.SpelParserConfiguration;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.util.StringValueResolver;
+
+/**
+ * Finds {@link StaleWhileRevalidate} on a method (or its class, or an interface it implements) and
+ * parses it once into a {@link SwrOperation}, cached per method and target class. Every mistake in
+ * an annotation fails here, at startup, with a message naming the method: a missing cache name, a
+ * {@code void} method, an unparseable duration or expression, a key naming a parameter the class
+ * file does not know.
+ */
+public class SwrOperationSource {
+
+	private static final SwrOperation NONE = new SwrOperation(Object.class.getMethods()[0], "", SwrOperation.ReturnKind.PLAIN,
+			ResolvableType.NONE, null, -1, null, null, SwrOperation.Overrides.NONE);
+
+	private static final Pattern VARIABLE = Pattern.compile("#(?!root\\b|this\\b)([A-Za-z_$][A-Za-z0-9_$]*)");
+
+	private static final Pattern INDEXED = Pattern.compile("[pa](\\d+)");
+
+	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			SwrOperationSource.class.getClassLoader());
+
+	private final StringValueResolver valueResolver;
+
+	private final SpelExpressionParser parser;
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final Map<MethodClassKey, SwrOperation> operations = new ConcurrentHashMap<>(256);
+
+	private final BiConsumer<SwrOperation, String> listener;
+
+	/**
+	 * A source resolving placeholders with {@code valueResolver}.
+	 * @param valueResolver resolves {@code ${...}} in duration and flag attributes
+	 * @param classLoader the class loader SpEL compiles expressions with
+	 * @param listener told of every operation found, with a description of where, so the cache
+	 * manager can check that methods sharing a cache agree on its windows
+	 */
+	public SwrOperationSource(StringValueResolver valueResolver, @Nullable ClassLoader classLoader,
+			BiConsumer<SwrOperation, String> listener) {
+		this.valueResolver = valueResolver;
+		this.parser = new SpelExpressionParser(new SpelParserConfiguration(SpelCompilerMode.MIXED, classLoader));
+		this.listener = listener;
+	}
+
+	/**
+	 * The operation of {@code method} when called on {@code targetClass}, or {@code null} if it is
+	 * not annotated.
+	 * @throws IllegalStateException if the annotation is invalid, naming the method and the attribute
+	 */
+	public @Nullable SwrOperation getOperation(Method method, @Nullable Class<?> targetClass) {
+		if (method.getDeclaringClass() == Object.class) {
+			return null;
+		}
+		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
+		SwrOperation cached = this.operations.get(cacheKey);
+		if (cached == null) {
+			SwrOperation parsed = parse(method, targetClass);
+			cached = (parsed != null) ? parsed : NONE;
+			SwrOperation raced = this.operations.putIfAbsent(cacheKey, cached);
+			if (raced == null && parsed != null) {
+				this.listener.accept(parsed, parsed.methodDescription());
+			}
+			else if (raced != null) {
+				cached = raced;
+			}
+		}
+		return (cached != NONE) ? cached : null;
+	}
+
+	private @Nullable SwrOperation parse(Method method, @Nullable Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		StaleWhileRevalidate annotation = AnnotatedElementUtils.findMergedAnnotation(specific, StaleWhileRevalidate.class);
+		if (annotation == null && Modifier.isPublic(specific.getModifiers())) {
+			Class<?> owner = (targetClass != null) ? targetClass : specific.getDeclaringClass();
+			annotation = AnnotatedElementUtils.findMergedAnnotation(owner, StaleWhileRevalidate.class);
+		}
+		if (annotation == null) {
+			return null;
+		}
+		String where = "@StaleWhileRevalidate on " + specific.getDeclaringClass().getName() + "." + specific.getName()
+				+ "(" + String.join(", ", Arrays.stream(specific.getParameterTypes()).map(Class::getSimpleName).toList())
+				+ ")";
+		if (!StringUtils.hasText(annotation.cache())) {
+			throw new IllegalStateException(where + ": 'cache' must name a cache");
+		}
+		ResolvableType returnType = ResolvableType.forMethodReturnType(specific, targetClass);
+		Class<?> rawReturn = returnType.toClass();
+		if (rawReturn == void.class || rawReturn == Void.class) {
+			throw new IllegalStateException(where + ": a void method has no value to cache");
+		}
+		SwrOperation.ReturnKind kind = returnKind(rawReturn);
+		ResolvableType valueType = (kind == SwrOperation.ReturnKind.PLAIN) ? returnType : returnType.getGeneric(0);
+		Expression key = parseExpression(where, "key", annotation.key());
+		int keyIndex = (key != null) ? checkVariables(where, specific, annotation.key()) : -1;
+		Expression condition = parseExpression(where, "condition", annotation.condition());
+		if (condition != null) {
+			checkVariables(where, specific, annotation.condition());
+		}
+		Expression unless = parseExpression(where, "unless", annotation.unless());
+		SwrOperation.Overrides overrides = new SwrOperation.Overrides(duration(where, "fresh", annotation.fresh()),
+				duration(where, "stale", annotation.stale()), duration(where, "expired", annotation.expired()),
+				duration(where, "expiredWait", annotation.expiredWait()), flag(where, "cacheNulls", annotation.cacheNulls()));
+		return new SwrOperation(specific, annotation.cache(), kind, valueType, key, keyIndex, condition, unless, overrides);
+	}
+
+	private static SwrOperation.ReturnKind returnKind(Class<?> rawReturn) {
+		if (rawReturn == Optional.class) {
+			return SwrOperation.ReturnKind.OPTIONAL;
+		}
+		if (rawReturn == CompletableFuture.class) {
+			return SwrOperation.ReturnKind.FUTURE;
+		}
+		if (reactorPresent && rawReturn.getName().equals("reactor.core.publisher.Mono")) {
+			return SwrOperation.ReturnKind.MONO;
+		}
+		return SwrOperation.ReturnKind.PLAIN;
+	}
+
+	private @Nullable Expression parseExpression(String where, String attribute, String text) {
+		if (!StringUtils.hasText(text)) {
+			return null;
+		}
+		try {
+			return this.parser.parseExpression(text);
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException(where + ": '" + attribute + "' is not valid SpEL: " + text + " ("
+					+ ex.getMessage() + ")", ex);
+		}
+	}
+
+	/**
+	 * Checks that every {@code #name} in {@code text} is a parameter the class file knows.
+	 * @return the parameter index when the whole expression is one parameter reference, else -1
+	 */
+	private int checkVariables(String where, Method method, String text) {
+		String[] names = this.parameterNames.getParameterNames(method);
+		String trimmed = text.trim();
+		int wholeIndex = -1;
+		Matcher matcher = VARIABLE.matcher(text);
+		while (matcher.find()) {
+			String variable = matcher.group(1);
+			if (variable.equals("result")) {
+				continue;
+			}
+			Matcher indexed = INDEXED.matcher(variable);
+			int index;
+			if (indexed.matches()) {
+				index = Integer.parseInt(indexed.group(1));
+				if (index >= method.getParameterCount()) {
+					throw new IllegalStateException(where + ": '" + text + "' refers to argument " + index + " but the method has "
+							+ method.getParameterCount());
+				}
+			}
+			else if (names == null) {
+				throw new IllegalStateException(where + ": '" + text + "' names the parameter '" + variable
+						+ "' but the class file has no parameter names; compile with -parameters (Spring Boot's build "
+						+ "plugins do) or refer to it as #p" + "<index>");
+			}
+			else {
+				index = Arrays.asList(names).indexOf(variable);
+				if (index < 0) {
+					throw new IllegalStateException(where + ": '" + text + "' names '#" + variable
+							+ "', which is not a parameter; the parameters are " + Arrays.toString(names));
+				}
+			}
+			if (trimmed.equals(matcher.group())) {
+				wholeIndex = index;
+			}
+		}
+		return wholeIndex;
+	}
+
+	private @Nullable Duration duration(String where, String attribute, String text) {
+		String resolved = resolve(where, attribute, text);
+		if (resolved == null) {
+			return null;
+		}
+		try {
+			return DurationStyle.detectAndParse(resolved);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(where + ": '" + attribute + "' = \"" + text + "\" is not a duration "
+					+ "(use 30s, 5m, 1h or PT30S)", ex);
+		}
+	}
+
+	private @Nullable Boolean flag(String where, String attribute, String text) {
+		String resolved = resolve(where, attribute, text);
+		if (resolved == null) {
+			return null;
+		}
+		if (resolved.equalsIgnoreCase("true") || resolved.equalsIgnoreCase("false")) {
+			return Boolean.valueOf(resolved);
+		}
+		throw new IllegalStateException(where + ": '" + attribute + "' = \"" + text + "\" must be true or false");
+	}
+
+	private @Nullable String resolve(String where, String attribute, String text) {
+		if (!StringUtils.hasText(text)) {
+			return null;
+		}
+		String resolved;
+		try {
+			resolved = this.valueResolver.resolveStringValue(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(where + ": '" + attribute + "' = \"" + text + "\" cannot be resolved: "
+					+ ex.getMessage(), ex);
+		}
+		return StringUtils.hasText(resolved) ? resolved.trim() : null;
+	}
+
+}

@@ -1,0 +1,172 @@
+package dev.swr.spring.aop;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.cache.interceptor.KeyGenerator;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.Expression;
+import org.springframework.util.function.SingletonSupplier;
+
+import dev.swr.core.SwrCache;
+import dev.swr.core.SwrResult;
+import dev.swr.spring.annotation.SwrOperation;
+import dev.swr.spring.annotation.SwrOperationSource;
+import dev.swr.spring.cache.SwrCacheManager;
+
+/**
+ * Serves {@code @StaleWhileRevalidate} methods from their cache. Everything a call needs is
+ * prepared once per method: the parsed operation, its cache, and how to get its key. A key that is
+ * a plain parameter reference ({@code #id}, {@code #p0}) is read from the arguments without SpEL;
+ * other expressions are evaluated with Spring's compiled SpEL.
+ * <p>
+ * Misses load on the caller's thread by proceeding with the invocation; background refreshes
+ * proceed with a clone of it on the refresh pool, so the rest of the advice chain still applies.
+ */
+public class SwrInterceptor implements MethodInterceptor {
+
+	private final SwrOperationSource operationSource;
+
+	private final Supplier<SwrCacheManager> cacheManager;
+
+	private final Supplier<KeyGenerator> keyGenerator;
+
+	private final @Nullable BeanFactory beanFactory;
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final ConcurrentHashMap<Method, Prepared> prepared = new ConcurrentHashMap<>();
+
+	/**
+	 * An interceptor; its collaborators are looked up on first use, so creating it early (advisors
+	 * are) does not create the cache manager early.
+	 * @param operationSource parses the annotations
+	 * @param cacheManager the manager of the caches
+	 * @param keyGenerator makes keys for operations without a key expression
+	 * @param beanFactory resolves {@code @bean} references in expressions
+	 */
+	public SwrInterceptor(SwrOperationSource operationSource, Supplier<SwrCacheManager> cacheManager,
+			Supplier<KeyGenerator> keyGenerator, @Nullable BeanFactory beanFactory) {
+		this.operationSource = operationSource;
+		this.cacheManager = SingletonSupplier.of(cacheManager);
+		this.keyGenerator = SingletonSupplier.of(keyGenerator);
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopProxyUtils.ultimateTargetClass(target) : null;
+		Prepared call = prepare(invocation.getMethod(), targetClass);
+		if (call == null) {
+			return invocation.proceed();
+		}
+		SwrOperation operation = call.operation;
+		Object[] args = invocation.getArguments();
+		if (operation.condition() != null && !isTrue(operation.condition(), call, invocation, null)) {
+			return invocation.proceed();
+		}
+		Object key = key(call, invocation, args, target);
+		Predicate<Object> storeIf = (operation.unless() != null)
+				? (value) -> !isTrue(operation.unless(), call, invocation, value) : null;
+		return switch (operation.returnKind()) {
+			case PLAIN -> call.cache.getWithStatus(key, (k) -> proceed(invocation), storeIf).value();
+			case OPTIONAL -> Optional.ofNullable(
+					call.cache.getWithStatus(key, (k) -> ((Optional<?>) proceed(invocation)).orElse(null), storeIf)
+						.value());
+			case FUTURE -> call.cache
+				.getAsync(key, (k) -> (CompletableFuture<?>) proceed(invocation), storeIf)
+				.thenApply(SwrResult::value);
+			case MONO -> ReactorSupport.mono(call.cache, key, () -> proceed(invocation), storeIf);
+		};
+	}
+
+	private @Nullable Prepared prepare(Method method, @Nullable Class<?> targetClass) {
+		Prepared call = this.prepared.get(method);
+		if (call != null && call.targetClass == targetClass) {
+			return call;
+		}
+		SwrOperation operation = this.operationSource.getOperation(method, targetClass);
+		if (operation == null) {
+			return null;
+		}
+		call = new Prepared(operation, targetClass, this.cacheManager.get().getSwrCache(operation.cacheName()));
+		// One target class per method in practice; a method shared by several classes re-prepares.
+		this.prepared.put(method, call);
+		return call;
+	}
+
+	private Object key(Prepared call, MethodInvocation invocation, Object[] args, @Nullable Object target) {
+		SwrOperation operation = call.operation;
+		Object key;
+		if (operation.keyParameterIndex() >= 0) {
+			key = args[operation.keyParameterIndex()];
+		}
+		else if (operation.key() != null) {
+			key = operation.key().getValue(evaluationContext(call, invocation, null));
+		}
+		else {
+			key = this.keyGenerator.get().generate(target, invocation.getMethod(), args);
+		}
+		if (key == null) {
+			throw new IllegalArgumentException("Key of cache '" + operation.cacheName() + "' is null for a call of "
+					+ operation.methodDescription() + (operation.key() != null
+							? " (key = \"" + operation.key().getExpressionString() + "\")" : ""));
+		}
+		return key;
+	}
+
+	private boolean isTrue(Expression expression, Prepared call, MethodInvocation invocation, @Nullable Object result) {
+		Boolean value = expression.getValue(evaluationContext(call, invocation, result), Boolean.class);
+		return Boolean.TRUE.equals(value);
+	}
+
+	private EvaluationContext evaluationContext(Prepared call, MethodInvocation invocation, @Nullable Object result) {
+		Object[] args = invocation.getArguments();
+		SwrExpressionRoot root = new SwrExpressionRoot(call.operation.method(), args, invocation.getThis(),
+				call.targetClass, call.operation.cacheName());
+		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, call.operation.method(), args,
+				this.parameterNames);
+		context.setVariable("result", result);
+		if (this.beanFactory != null) {
+			context.setBeanResolver(new BeanFactoryResolver(this.beanFactory));
+		}
+		return context;
+	}
+
+	/**
+	 * Proceeds with a clone of the invocation, so a refresh on another thread runs the rest of the
+	 * advice chain afresh; its exception is rethrown as it is.
+	 */
+	private static @Nullable Object proceed(MethodInvocation invocation) throws Exception {
+		try {
+			return (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone().proceed()
+					: invocation.proceed();
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException("Unexpected throwable from " + invocation.getMethod(), ex);
+		}
+	}
+
+	/** What a call of one method needs, resolved once. */
+	private record Prepared(SwrOperation operation, @Nullable Class<?> targetClass, SwrCache<Object, Object> cache) {
+	}
+
+}

@@ -1,0 +1,193 @@
+package dev.swr.spring.autoconfigure;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.interceptor.KeyGenerator;
+import org.springframework.cache.interceptor.SimpleKeyGenerator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.swr.core.CoarseClock;
+import dev.swr.core.LoggingErrorHandler;
+import dev.swr.core.SwrEngine;
+import dev.swr.core.SwrErrorHandler;
+import dev.swr.core.SwrLoadListener;
+import dev.swr.core.SwrTtlPolicy;
+import dev.swr.core.serial.EnvelopeCodec;
+import dev.swr.core.serial.JacksonJsonSerializer;
+import dev.swr.core.serial.SwrSerializer;
+import dev.swr.core.serial.TypeAllowList;
+import dev.swr.spring.aop.SwrAdvisor;
+import dev.swr.spring.aop.SwrInterceptor;
+import dev.swr.spring.annotation.SwrOperationSource;
+import dev.swr.spring.cache.SwrCacheManager;
+import dev.swr.spring.cache.SwrCacheManagerCustomizer;
+import dev.swr.spring.web.SwrStatusHeaderFilter;
+
+/**
+ * Auto-configuration of stale-while-revalidate caching: the engine, the {@link SwrCacheManager},
+ * and the advisor that serves {@code @StaleWhileRevalidate} methods. Runs before Spring Boot's
+ * cache auto-configuration so that, with no other cache manager and no {@code spring.cache.type},
+ * ours also serves {@code @Cacheable}; otherwise ours stays out of the way (see
+ * {@link SwrCacheManagerConfigurations}).
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "swr.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SwrProperties.class)
+// Additional before Primary: each one's condition must see only the application's cache managers,
+// and whichever registers first makes the other's condition fail.
+@Import({ SwrCacheManagerConfigurations.Additional.class, SwrCacheManagerConfigurations.Primary.class,
+		SwrAutoProxyRegistrar.class })
+public final class SwrAutoConfiguration {
+
+	/** The clock of every cache: a coarse millisecond clock, stopped with the context. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(name = "swrClock")
+	CoarseClock swrClock() {
+		return CoarseClock.start();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "swrKeyGenerator")
+	KeyGenerator swrKeyGenerator() {
+		return new SimpleKeyGenerator();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SwrErrorHandler swrErrorHandler() {
+		return new LoggingErrorHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SwrSerializer swrSerializer() {
+		return new JacksonJsonSerializer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeCodec swrEnvelopeCodec(SwrProperties properties, SwrSerializer serializer, BeanFactory beanFactory) {
+		SwrProperties.Serializer settings = properties.getSerializer();
+		List<String> allowed = settings.getAllowedPackages();
+		if (allowed.isEmpty() && AutoConfigurationPackages.has(beanFactory)) {
+			allowed = AutoConfigurationPackages.get(beanFactory);
+		}
+		try {
+			return EnvelopeCodec.builder()
+				.serializer(serializer)
+				.compression(settings.getCompression())
+				.compressionThreshold((int) Math.min(Integer.MAX_VALUE, settings.getCompressionThreshold().toBytes()))
+				.allowList(TypeAllowList.of(allowed))
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("swr.serializer: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The engine: refreshes run on the {@code swrRefreshExecutor} bean if there is one, else on
+	 * daemon threads of the engine's own; closing the context lets running refreshes finish within
+	 * {@code swr.refresh.shutdown-timeout} and stops every engine thread.
+	 */
+	@Bean(destroyMethod = "close")
+	SwrEngine swrEngine(SwrProperties properties, @Qualifier("swrClock") InstantSource swrClock,
+			@Qualifier("swrRefreshExecutor") ObjectProvider<Executor> swrRefreshExecutor, SwrErrorHandler errorHandler,
+			ObjectProvider<SwrLoadListener> loadListeners) {
+		SwrProperties.Refresh refresh = properties.getRefresh();
+		SwrEngine.Builder builder = SwrEngine.builder()
+			.clock(swrClock)
+			.maxConcurrentRefreshes(refresh.getMaxConcurrent())
+			.refreshQueueCapacity(refresh.getQueueCapacity())
+			.errorHandler(errorHandler);
+		try {
+			builder.shutdownTimeout(refresh.getShutdownTimeout());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("swr.refresh.shutdown-timeout: " + ex.getMessage(), ex);
+		}
+		swrRefreshExecutor.ifAvailable(builder::refreshExecutor);
+		List<SwrLoadListener> listeners = loadListeners.orderedStream().toList();
+		if (!listeners.isEmpty()) {
+			builder.loadListener((cache, key, trigger, outcome, nanos) -> listeners
+				.forEach((listener) -> listener.onLoad(cache, key, trigger, outcome, nanos)));
+		}
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("swr.refresh: " + ex.getMessage(), ex);
+		}
+	}
+
+	static SwrCacheManager cacheManager(SwrProperties properties, SwrEngine engine, ObjectProvider<SwrTtlPolicy> ttlPolicy,
+			ObjectProvider<SwrCacheManagerCustomizer> customizers) {
+		SwrCacheManager manager = new SwrCacheManager(engine, properties.getDefaults(), properties.getCaches());
+		ttlPolicy.ifAvailable(manager::setTtlPolicy);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(manager));
+		return manager;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SwrOperationSource swrOperationSource(ConfigurableBeanFactory beanFactory,
+			@Qualifier("swrCacheManager") ObjectProvider<SwrCacheManager> cacheManager) {
+		return new SwrOperationSource(new EmbeddedValueResolver(beanFactory), beanFactory.getBeanClassLoader(),
+				(operation, where) -> cacheManager.getObject().declare(operation));
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SwrInterceptor swrInterceptor(SwrOperationSource swrOperationSource,
+			@Qualifier("swrCacheManager") ObjectProvider<SwrCacheManager> cacheManager,
+			@Qualifier("swrKeyGenerator") ObjectProvider<KeyGenerator> keyGenerator, BeanFactory beanFactory) {
+		return new SwrInterceptor(swrOperationSource, cacheManager::getObject, keyGenerator::getObject, beanFactory);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SwrAdvisor swrAdvisor(SwrOperationSource swrOperationSource, SwrInterceptor swrInterceptor,
+			@Nullable @org.springframework.beans.factory.annotation.Value("${swr.advisor-order:2147483647}") Integer order) {
+		SwrAdvisor advisor = new SwrAdvisor(swrOperationSource);
+		advisor.setAdvice(swrInterceptor);
+		if (order != null) {
+			advisor.setOrder(order);
+		}
+		return advisor;
+	}
+
+	/** The status header of servlet responses ({@code swr.web.status-header}). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ OncePerRequestFilter.class, jakarta.servlet.Filter.class })
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SwrStatusHeaderFilter swrStatusHeaderFilter(SwrProperties properties) {
+			return new SwrStatusHeaderFilter(properties.getWeb().getStatusHeader());
+		}
+
+	}
+
+}

@@ -1,0 +1,345 @@
+package dev.swr.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.swr.core.SwrPolicy;
+import dev.swr.core.serial.Compression;
+import dev.swr.spring.cache.SwrCacheSettings;
+
+/**
+ * Configuration of stale-while-revalidate caching ({@code swr.*}).
+ */
+@ConfigurationProperties("swr")
+public class SwrProperties {
+
+	/** Whether stale-while-revalidate caching is enabled; false removes every swr bean. */
+	private boolean enabled = true;
+
+	/** Where cache entries are kept. */
+	private Store store = Store.MEMORY;
+
+	/** Settings of every cache, unless a cache's own settings or its annotation say otherwise. */
+	private CachePolicyProperties defaults = new CachePolicyProperties();
+
+	/** Settings per cache name; they win over the annotation and the defaults. */
+	private Map<String, CachePolicyProperties> caches = new LinkedHashMap<>();
+
+	/** Background refreshes. */
+	private final Refresh refresh = new Refresh();
+
+	/** Serialization of values for byte stores. */
+	private final Serializer serializer = new Serializer();
+
+	/** Servlet web integration. */
+	private final Web web = new Web();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public void setStore(Store store) {
+		this.store = store;
+	}
+
+	public CachePolicyProperties getDefaults() {
+		return this.defaults;
+	}
+
+	public void setDefaults(CachePolicyProperties defaults) {
+		this.defaults = defaults;
+	}
+
+	public Map<String, CachePolicyProperties> getCaches() {
+		return this.caches;
+	}
+
+	public void setCaches(Map<String, CachePolicyProperties> caches) {
+		this.caches = caches;
+	}
+
+	public Refresh getRefresh() {
+		return this.refresh;
+	}
+
+	public Serializer getSerializer() {
+		return this.serializer;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/** Where entries are kept. */
+	public enum Store {
+
+		/** In this JVM, in a size-bounded Caffeine cache per cache name. */
+		MEMORY
+
+	}
+
+	/**
+	 * The settings of a cache. Each one left unset is taken from the next source: the annotation,
+	 * then {@code swr.defaults}, then the built-in default given here.
+	 */
+	public static class CachePolicyProperties implements SwrCacheSettings {
+
+		/** How long an entry is served as a HIT. Built-in default: 1m. */
+		private @Nullable Duration fresh;
+
+		/** How long after its fresh window an entry is served STALE while one refresh runs. Built-in default: 10m. */
+		private @Nullable Duration stale;
+
+		/** How long after its stale window an entry is kept to answer when the source fails or is slow. Built-in default: 1h. */
+		private @Nullable Duration expired;
+
+		/** How long a read of an expired entry waits for its refresh before it gets the old value (EXPIRED). Built-in default: 1s. */
+		private @Nullable Duration expiredWait;
+
+		/** Largest fraction, in [0, 1), by which each write's fresh window is shortened at random. Built-in default: 0.1. */
+		private @Nullable Double jitter;
+
+		/** Whether null results (and empty Optionals) are cached. Built-in default: true. */
+		private @Nullable Boolean cacheNulls;
+
+		/** Hard limit on one background load; it is then interrupted and counted as a timeout. Built-in default: 10s. */
+		private @Nullable Duration refreshTimeout;
+
+		/** Pause before a key whose refresh failed is refreshed again; doubles per consecutive failure. Built-in default: 1s. */
+		private @Nullable Duration refreshBackoff;
+
+		/** Cap of the doubling refresh backoff. Built-in default: 1m. */
+		private @Nullable Duration refreshBackoffMax;
+
+		/** Most entries a cache keeps in memory (or in L1 for the tiered store). Built-in default: 10000. */
+		private @Nullable Long maximumSize;
+
+		@Override
+		public void applyTo(SwrPolicy.Builder policy) {
+			if (this.fresh != null) {
+				policy.fresh(this.fresh);
+			}
+			if (this.stale != null) {
+				policy.stale(this.stale);
+			}
+			if (this.expired != null) {
+				policy.expired(this.expired);
+			}
+			if (this.expiredWait != null) {
+				policy.expiredWait(this.expiredWait);
+			}
+			if (this.jitter != null) {
+				policy.jitter(this.jitter);
+			}
+			if (this.cacheNulls != null) {
+				policy.cacheNulls(this.cacheNulls);
+			}
+			if (this.refreshTimeout != null) {
+				policy.refreshTimeout(this.refreshTimeout);
+			}
+			if (this.refreshBackoff != null) {
+				policy.refreshBackoff(this.refreshBackoff);
+			}
+			if (this.refreshBackoffMax != null) {
+				policy.refreshBackoffMax(this.refreshBackoffMax);
+			}
+		}
+
+		public @Nullable Duration getFresh() {
+			return this.fresh;
+		}
+
+		public void setFresh(@Nullable Duration fresh) {
+			this.fresh = fresh;
+		}
+
+		public @Nullable Duration getStale() {
+			return this.stale;
+		}
+
+		public void setStale(@Nullable Duration stale) {
+			this.stale = stale;
+		}
+
+		public @Nullable Duration getExpired() {
+			return this.expired;
+		}
+
+		public void setExpired(@Nullable Duration expired) {
+			this.expired = expired;
+		}
+
+		public @Nullable Duration getExpiredWait() {
+			return this.expiredWait;
+		}
+
+		public void setExpiredWait(@Nullable Duration expiredWait) {
+			this.expiredWait = expiredWait;
+		}
+
+		public @Nullable Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+		}
+
+		public @Nullable Boolean getCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		public void setCacheNulls(@Nullable Boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		public @Nullable Duration getRefreshTimeout() {
+			return this.refreshTimeout;
+		}
+
+		public void setRefreshTimeout(@Nullable Duration refreshTimeout) {
+			this.refreshTimeout = refreshTimeout;
+		}
+
+		public @Nullable Duration getRefreshBackoff() {
+			return this.refreshBackoff;
+		}
+
+		public void setRefreshBackoff(@Nullable Duration refreshBackoff) {
+			this.refreshBackoff = refreshBackoff;
+		}
+
+		public @Nullable Duration getRefreshBackoffMax() {
+			return this.refreshBackoffMax;
+		}
+
+		public void setRefreshBackoffMax(@Nullable Duration refreshBackoffMax) {
+			this.refreshBackoffMax = refreshBackoffMax;
+		}
+
+		@Override
+		public @Nullable Long maximumSize() {
+			return this.maximumSize;
+		}
+
+		public @Nullable Long getMaximumSize() {
+			return this.maximumSize;
+		}
+
+		public void setMaximumSize(@Nullable Long maximumSize) {
+			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	/** Background refreshes, shared by every cache. */
+	public static class Refresh {
+
+		/** Most background refreshes running at once, over all caches. */
+		private int maxConcurrent = 64;
+
+		/** Most refreshes waiting for a slot; past it, refreshes are skipped (counted as saturated). */
+		private int queueCapacity = 1000;
+
+		/** How long running refreshes may finish when the application stops; the rest are interrupted. */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		public int getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(int maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/** How values are written to byte stores (Redis). */
+	public static class Serializer {
+
+		/** Compression of payloads at or above the threshold. */
+		private Compression compression = Compression.GZIP;
+
+		/** Smallest serialized payload that is compressed. */
+		private DataSize compressionThreshold = DataSize.ofKilobytes(1);
+
+		/**
+		 * Packages whose types an entry may name when no type is declared (values written through the
+		 * Spring Cache API). Empty: the application's own packages (those of @SpringBootApplication).
+		 */
+		private List<String> allowedPackages = new ArrayList<>();
+
+		public Compression getCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(Compression compression) {
+			this.compression = compression;
+		}
+
+		public DataSize getCompressionThreshold() {
+			return this.compressionThreshold;
+		}
+
+		public void setCompressionThreshold(DataSize compressionThreshold) {
+			this.compressionThreshold = compressionThreshold;
+		}
+
+		public List<String> getAllowedPackages() {
+			return this.allowedPackages;
+		}
+
+		public void setAllowedPackages(List<String> allowedPackages) {
+			this.allowedPackages = allowedPackages;
+		}
+
+	}
+
+	/** Servlet web integration. */
+	public static class Web {
+
+		/** Response header carrying the most degraded cache status of the request; empty disables it. */
+		private String statusHeader = "X-Cache-Status";
+
+		public String getStatusHeader() {
+			return this.statusHeader;
+		}
+
+		public void setStatusHeader(String statusHeader) {
+			this.statusHeader = statusHeader;
+		}
+
+	}
+
+}

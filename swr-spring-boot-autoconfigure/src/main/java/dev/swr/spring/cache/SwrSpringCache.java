@@ -1,0 +1,145 @@
+package dev.swr.spring.cache;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.cache.Cache;
+import org.springframework.cache.support.SimpleValueWrapper;
+
+import dev.swr.core.SwrCache;
+import dev.swr.core.SwrEntry;
+import dev.swr.core.SwrStatus;
+
+/**
+ * Spring's {@link Cache} view of a {@link SwrCache}. {@link #get(Object, Callable)} (what
+ * {@code @Cacheable(sync = true)} calls) has full stale-while-revalidate semantics; the plain
+ * {@link #get(Object)} answers only with fresh values, so {@code @Cacheable} without {@code sync}
+ * reloads a stale key on the caller's thread. Null values are cached when the cache's policy caches
+ * nulls; otherwise putting one is refused, as Spring's own caches do.
+ */
+public final class SwrSpringCache implements Cache {
+
+	private final SwrCache<Object, Object> cache;
+
+	SwrSpringCache(SwrCache<Object, Object> cache) {
+		this.cache = cache;
+	}
+
+	@Override
+	public String getName() {
+		return this.cache.name();
+	}
+
+	@Override
+	public SwrCache<Object, Object> getNativeCache() {
+		return this.cache;
+	}
+
+	@Override
+	public @Nullable ValueWrapper get(Object key) {
+		SwrEntry<Object> entry = this.cache.getEntry(key);
+		return (entry != null && isFresh(entry)) ? new SimpleValueWrapper(entry.value()) : null;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, @Nullable Class<T> type) {
+		ValueWrapper wrapper = get(key);
+		Object value = (wrapper != null) ? wrapper.get() : null;
+		if (value != null && type != null && !type.isInstance(value)) {
+			throw new IllegalStateException("Cached value of key '" + key + "' in cache '" + getName()
+					+ "' is not of required type [" + type.getName() + "]: " + value.getClass().getName());
+		}
+		return (T) value;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+		// Wrapped inside the loader, so the engine's own exceptions (circuit open) stay unwrapped
+		// while every waiter of a shared load gets the same ValueRetrievalException.
+		return (T) this.cache.get(key, (k) -> {
+			try {
+				return valueLoader.call();
+			}
+			catch (Exception ex) {
+				throw new ValueRetrievalException(key, valueLoader, ex);
+			}
+		});
+	}
+
+	@Override
+	public @Nullable CompletableFuture<?> retrieve(Object key) {
+		ValueWrapper wrapper = get(key);
+		return (wrapper != null) ? CompletableFuture.completedFuture(wrapper.get()) : null;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		return this.cache.getAsync(key, (k) -> valueLoader.get()).thenApply((result) -> (T) result.value());
+	}
+
+	@Override
+	public void put(Object key, @Nullable Object value) {
+		requireAllowed(key, value);
+		this.cache.put(key, value);
+	}
+
+	/**
+	 * Writes {@code value} unless the key has an entry that has not expired. Not atomic across a
+	 * shared store: two instances may both write.
+	 */
+	@Override
+	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+		SwrEntry<Object> existing = this.cache.getEntry(key);
+		if (existing != null) {
+			return new SimpleValueWrapper(existing.value());
+		}
+		put(key, value);
+		return null;
+	}
+
+	@Override
+	public void evict(Object key) {
+		this.cache.evict(key);
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		boolean present = this.cache.getEntry(key) != null;
+		this.cache.evict(key);
+		return present;
+	}
+
+	@Override
+	public void clear() {
+		this.cache.clear();
+	}
+
+	@Override
+	public boolean invalidate() {
+		long size = this.cache.store().estimatedSize();
+		this.cache.clear();
+		return size != 0;
+	}
+
+	private boolean isFresh(SwrEntry<Object> entry) {
+		return entry.statusAt(this.cache.clock().millis()) == SwrStatus.HIT;
+	}
+
+	private void requireAllowed(Object key, @Nullable Object value) {
+		if (value == null && !this.cache.policy().cacheNulls()) {
+			throw new IllegalArgumentException("Cache '" + getName() + "' is configured not to cache nulls "
+					+ "(cache-nulls: false) but null was put for key '" + key + "'");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "SwrSpringCache[" + getName() + "]";
+	}
+
+}
