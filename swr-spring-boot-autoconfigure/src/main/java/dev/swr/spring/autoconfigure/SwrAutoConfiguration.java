@@ -136,7 +136,7 @@ public final class SwrAutoConfiguration {
 			return builder.build();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("swr.refresh: " + ex.getMessage(), ex);
+			throw new IllegalStateException("Invalid swr.* setting: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -1,0 +1,168 @@
+package dev.swr.spring.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.swr.spring.annotation.StaleWhileRevalidate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every mistake in an annotation fails startup with a message naming the method and what is wrong.
+ */
+class AnnotationMistakesTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SwrAutoConfiguration.class));
+
+	private void assertStartupFails(Class<?> bean, String... fragments) {
+		this.runner.withBean(bean).run((context) -> {
+			assertThat(context).hasFailed();
+			for (String fragment : fragments) {
+				assertThat(context).getFailure().hasStackTraceContaining(fragment);
+			}
+		});
+	}
+
+	@Test
+	void unparseableDurationNamesTheMethodAndAttribute() {
+		assertStartupFails(BadDuration.class, "BadDuration.find", "'fresh' = \"thirty seconds\" is not a duration");
+	}
+
+	@Test
+	void negativeWindowNamesTheMethod() {
+		assertStartupFails(NegativeWindow.class, "NegativeWindow.find", "'stale' must be positive");
+	}
+
+	@Test
+	void voidMethodIsRefused() {
+		assertStartupFails(VoidMethod.class, "VoidMethod.touch", "a void method has no value to cache");
+	}
+
+	@Test
+	void unparseableSpelNamesTheMethodAndAttribute() {
+		assertStartupFails(BadSpel.class, "BadSpel.find", "'key' is not valid SpEL");
+	}
+
+	@Test
+	void keyNamingAnUnknownParameterListsTheParameters() {
+		assertStartupFails(UnknownParameter.class, "UnknownParameter.find", "'#idd', which is not a parameter",
+				"[id]");
+	}
+
+	@Test
+	void missingCacheNameIsRefused() {
+		assertStartupFails(NoCacheName.class, "NoCacheName.find", "'cache' must name a cache");
+	}
+
+	@Test
+	void unresolvablePlaceholderNamesTheMethod() {
+		assertStartupFails(UnresolvedPlaceholder.class, "UnresolvedPlaceholder.find", "catalog.fresh");
+	}
+
+	@Test
+	void placeholderInADurationIsResolved() {
+		this.runner.withBean(Placeholder.class).withPropertyValues("catalog.fresh=45s").run((context) -> {
+			assertThat(context).hasNotFailed();
+			context.getBean(Placeholder.class).find(1);
+			assertThat(context.getBean(dev.swr.spring.cache.SwrCacheManager.class)
+				.getSwrCache("placeholder")
+				.policy()
+				.windows()
+				.fresh()).hasSeconds(45);
+		});
+	}
+
+	@Test
+	void methodsSharingACacheMustAgreeOnItsWindows() {
+		assertStartupFails(Disagreeing.class, "disagree", "fresh is PT10S", "PT20S", "Disagreeing.first",
+				"Disagreeing.second");
+	}
+
+	static class BadDuration {
+
+		@StaleWhileRevalidate(cache = "c", fresh = "thirty seconds")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class NegativeWindow {
+
+		@StaleWhileRevalidate(cache = "c", stale = "-1s")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class VoidMethod {
+
+		@StaleWhileRevalidate(cache = "c")
+		public void touch(long id) {
+		}
+
+	}
+
+	static class BadSpel {
+
+		@StaleWhileRevalidate(cache = "c", key = "#id +")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class UnknownParameter {
+
+		@StaleWhileRevalidate(cache = "c", key = "#idd")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class NoCacheName {
+
+		@StaleWhileRevalidate
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class UnresolvedPlaceholder {
+
+		@StaleWhileRevalidate(cache = "c", fresh = "${catalog.fresh}")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class Placeholder {
+
+		@StaleWhileRevalidate(cache = "placeholder", fresh = "${catalog.fresh}")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class Disagreeing {
+
+		@StaleWhileRevalidate(cache = "c", fresh = "10s")
+		public String first(long id) {
+			return "x";
+		}
+
+		@StaleWhileRevalidate(cache = "c", fresh = "20s")
+		public String second(long id) {
+			return "x";
+		}
+
+	}
+
+}
