@@ -4,7 +4,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -18,12 +17,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cache.interceptor.KeyGenerator;
 import org.springframework.cache.interceptor.SimpleKeyGenerator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.swr.core.CoarseClock;
@@ -167,12 +168,11 @@ public final class SwrAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static SwrAdvisor swrAdvisor(SwrOperationSource swrOperationSource, SwrInterceptor swrInterceptor,
-			@Nullable @org.springframework.beans.factory.annotation.Value("${swr.advisor-order:2147483647}") Integer order) {
+			Environment environment) {
 		SwrAdvisor advisor = new SwrAdvisor(swrOperationSource);
 		advisor.setAdvice(swrInterceptor);
-		if (order != null) {
-			advisor.setOrder(order);
-		}
+		// Bound from the environment, not SwrProperties: advisors are created before most beans.
+		advisor.setOrder(Binder.get(environment).bind("swr.order", Integer.class).orElse(Integer.MAX_VALUE));
 		return advisor;
 	}
 

@@ -26,6 +26,12 @@ public class SwrProperties {
 	/** Where cache entries are kept. */
 	private Store store = Store.MEMORY;
 
+	/**
+	 * Order of the @StaleWhileRevalidate advisor among other advisors on the same method (lower runs
+	 * first, outside the others). The default runs it innermost, after @Transactional and security.
+	 */
+	private int order = Integer.MAX_VALUE;
+
 	/** Settings of every cache, unless a cache's own settings or its annotation say otherwise. */
 	private CachePolicyProperties defaults = new CachePolicyProperties();
 
@@ -55,6 +61,14 @@ public class SwrProperties {
 
 	public void setStore(Store store) {
 		this.store = store;
+	}
+
+	public int getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(int order) {
+		this.order = order;
 	}
 
 	public CachePolicyProperties getDefaults() {

@@ -116,6 +116,33 @@ class SwrAutoConfigurationTest {
 	}
 
 	@Test
+	void advisorOrderIsSettable() {
+		this.runner.run((context) -> assertThat(context.getBean(SwrAdvisor.class).getOrder()).isEqualTo(Integer.MAX_VALUE));
+		this.runner.withPropertyValues("swr.order=5")
+			.run((context) -> assertThat(context.getBean(SwrAdvisor.class).getOrder()).isEqualTo(5));
+	}
+
+	@Test
+	void startsAndCachesWithoutReactorOrServletOnTheClasspath() {
+		this.runner.withClassLoader(new FilteredClassLoader(reactor.core.publisher.Mono.class, jakarta.servlet.Filter.class))
+			.withBean(Plain.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Plain plain = context.getBean(Plain.class);
+				assertThat(plain.value(1)).isSameAs(plain.value(1));
+			});
+	}
+
+	public static class Plain {
+
+		@dev.swr.spring.annotation.StaleWhileRevalidate(cache = "plain", key = "#id")
+		public Object value(long id) {
+			return new Object();
+		}
+
+	}
+
+	@Test
 	void negativeDefaultWindowFailsStartupNamingTheProperty() {
 		this.runner.withPropertyValues("swr.defaults.fresh=-5s")
 			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("'fresh'"));
