@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -135,6 +136,16 @@ class EngineCloseTest {
 		assertThat(cache.stats().skips(SkipReason.SATURATED)).isEqualTo(1);
 		assertThat(cache.getWithStatus("absent", (key) -> "loaded")).as("misses still load on the caller")
 			.isEqualTo(new SwrResult<>("loaded", SwrStatus.MISS));
+	}
+
+	@Test
+	void anEngineWithBadRefreshBoundsFailsWithoutLeavingItsClockThreadRunning() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SwrEngine.builder().maxConcurrentRefreshes(0).build())
+			.withMessageContaining("'refresh.max-concurrent'");
+		assertThatIllegalArgumentException().isThrownBy(() -> SwrEngine.builder().refreshQueueCapacity(-1).build())
+			.withMessageContaining("'refresh.queue-capacity'");
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(Callers.newLiveThreadsNamed("swr-", this.before)).isEmpty());
 	}
 
 }
