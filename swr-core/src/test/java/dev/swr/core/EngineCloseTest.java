@@ -148,4 +148,34 @@ class EngineCloseTest {
 			.untilAsserted(() -> assertThat(Callers.newLiveThreadsNamed("swr-", this.before)).isEmpty());
 	}
 
+	@Test
+	void refreshesHandedToTheExecutorButNotYetStartedAreAbandonedAtCloseAndNeverLoad() {
+		// An application executor with a backlog (Boot's task executor queues without bound) holds
+		// refreshes that have a slot but no thread yet; close must not wait for them or let them
+		// load after the engine closed.
+		FakeClock clock = new FakeClock();
+		ManualExecutor backlog = new ManualExecutor();
+		this.engine = SwrEngine.builder().clock(clock).refreshExecutor(backlog).timeoutTimer(new ManualTimer()).build();
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
+			.policy(SwrPolicy.builder().fresh(Duration.ofSeconds(10)).jitter(0).build())
+			.build();
+		cache.put("k", "old");
+		clock.advance(Duration.ofSeconds(15));
+		AtomicBoolean loaded = new AtomicBoolean();
+		assertThat(cache.getWithStatus("k", (key) -> {
+			loaded.set(true);
+			return "new";
+		}).status()).isEqualTo(SwrStatus.STALE);
+		assertThat(backlog.pending()).isEqualTo(1);
+
+		assertThat(this.engine.close(Duration.ofSeconds(5))).as("close ended in time").isTrue();
+		assertThat(this.engine.refreshScheduler().activeCount()).isZero();
+		assertThat(cache.loadsInFlight()).as("the abandoned refresh's waiters were let go").isZero();
+
+		backlog.runAll();
+		assertThat(loaded).as("no load after close").isFalse();
+		assertThat(this.engine.refreshScheduler().activeCount()).isZero();
+		assertThat(cache.getEntry("k").value()).isEqualTo("old");
+	}
+
 }
