@@ -183,4 +183,32 @@ class RefreshSchedulerTest {
 		}
 	}
 
+	@Test
+	void aMissThatJoinedARefreshWhichTimesOutLoadsOnItsOwn() throws Exception {
+		ManualTimer timeouts = new ManualTimer();
+		this.pool = Executors.newSingleThreadExecutor();
+		this.engine = SwrEngine.builder().clock(this.clock).refreshExecutor(this.pool).timeoutTimer(timeouts).build();
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").policy(this.policy).build();
+		cache.put("k", "old");
+		this.clock.advance(Duration.ofSeconds(15));
+		CountDownLatch started = new CountDownLatch(1);
+		cache.get("k", (key) -> {
+			started.countDown();
+			new CountDownLatch(1).await();
+			return "never";
+		});
+		assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// The entry expires away while its refresh hangs: a reader now misses and joins that refresh.
+		this.clock.advance(Duration.ofSeconds(60));
+		Callers reader = Callers.start(1, () -> cache.getWithStatus("k", this::load));
+		await().atMost(PATIENCE).until(() -> reader.parkedOn("CompletableFuture") == 1);
+
+		timeouts.fireAll();
+
+		assertThat(reader.join(PATIENCE)).allMatch(Callers.returned(new SwrResult<>("k-v1", SwrStatus.MISS)));
+		assertThat(cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.TIMEOUT)).isEqualTo(1);
+		assertThat(cache.stats().loads(LoadTrigger.MISS, LoadOutcome.SUCCESS)).isEqualTo(1);
+		assertThat(cache.getEntry("k").value()).isEqualTo("k-v1");
+	}
+
 }

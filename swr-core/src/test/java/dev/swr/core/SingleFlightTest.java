@@ -151,4 +151,25 @@ class SingleFlightTest {
 		assertThat(this.loads).hasValue(1);
 	}
 
+	@Test
+	void sixtyFourReadersOfAnExpiredKeyWaitForOneRefreshAndAllGetItsValue() throws Exception {
+		SwrCache<String, String> waiting = this.engine.<String, String>newCache("waiting")
+			.policy(this.cache.policy().toBuilder().expiredWait(Duration.ofSeconds(10)).build())
+			.build();
+		waiting.put("k", "k-v0");
+		this.clock.advance(Duration.ofSeconds(35));
+
+		Callers callers = Callers.start(64, () -> waiting.getWithStatus("k", this::blockingLoad));
+		// The refresh runs on a pool thread; every reader waits (with its expired-wait) on it.
+		await().atMost(PATIENCE).until(() -> this.loads.get() >= 1 && callers.parkedOn(SHARED_LOAD) == 64);
+		this.release.countDown();
+		List<Callers.Outcome> outcomes = callers.join(PATIENCE);
+
+		assertThat(this.loads).hasValue(1);
+		assertThat(outcomes).hasSize(64).allMatch(Callers.returned(new SwrResult<>("k-v1", SwrStatus.MISS)));
+		assertThat(waiting.stats().loads(LoadTrigger.EXPIRED, LoadOutcome.SUCCESS)).isEqualTo(1);
+		assertThat(waiting.stats().skips(SkipReason.IN_FLIGHT)).isEqualTo(63);
+		assertThat(waiting.stats().gets(SwrStatus.MISS)).isEqualTo(64);
+	}
+
 }
