@@ -178,4 +178,42 @@ class EngineCloseTest {
 		assertThat(cache.getEntry("k").value()).isEqualTo("old");
 	}
 
+	@Test
+	void closeAbandonsQueuedRefreshesAndLetsTheirExpiredReadersGoWithTheOldValue() throws Exception {
+		FakeClock clock = new FakeClock();
+		ManualExecutor backlog = new ManualExecutor();
+		this.engine = SwrEngine.builder()
+			.clock(clock)
+			.refreshExecutor(backlog)
+			.timeoutTimer(new ManualTimer())
+			.maxConcurrentRefreshes(1)
+			.refreshQueueCapacity(1)
+			.build();
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
+			.policy(SwrPolicy.builder()
+				.fresh(Duration.ofSeconds(10))
+				.stale(Duration.ofSeconds(10))
+				.expiredWait(Duration.ofSeconds(10))
+				.jitter(0)
+				.build())
+			.build();
+		cache.put("first", "first-old");
+		cache.put("queued", "queued-old");
+		clock.advance(Duration.ofSeconds(25));
+		Callers readers = Callers.start(2, () -> Thread.currentThread().getName().equals("caller-0")
+				? cache.getWithStatus("first", (key) -> "first-new") : cache.getWithStatus("queued", (key) -> "queued-new"));
+		await().atMost(PATIENCE).until(() -> readers.parkedOn("CompletableFuture") == 2);
+		assertThat(this.engine.refreshScheduler().queuedCount()).isEqualTo(1);
+
+		assertThat(this.engine.close(Duration.ofSeconds(5))).isTrue();
+
+		assertThat(readers.join(PATIENCE)).containsExactly(
+				new Callers.Returned(new SwrResult<>("first-old", SwrStatus.EXPIRED)),
+				new Callers.Returned(new SwrResult<>("queued-old", SwrStatus.EXPIRED)));
+		assertThat(cache.loadsInFlight()).isZero();
+		assertThat(backlog.runAll()).isEqualTo(1);
+		assertThat(cache.getEntry("first").value()).as("nothing loaded after close").isEqualTo("first-old");
+		assertThat(cache.getEntry("queued").value()).as("nothing loaded after close").isEqualTo("queued-old");
+	}
+
 }

@@ -172,4 +172,31 @@ class SingleFlightTest {
 		assertThat(waiting.stats().gets(SwrStatus.MISS)).isEqualTo(64);
 	}
 
+	@Test
+	void anInterruptedExpiredReaderGetsTheOldValueWithItsInterruptRestoredWhileTheRefreshGoesOn() throws Exception {
+		SwrCache<String, String> waiting = this.engine.<String, String>newCache("waiting")
+			.policy(this.cache.policy().toBuilder().expiredWait(Duration.ofSeconds(10)).build())
+			.build();
+		waiting.put("k", "k-v0");
+		this.clock.advance(Duration.ofSeconds(35));
+		AtomicReference<Boolean> interruptedAfterwards = new AtomicReference<>();
+		Callers reader = Callers.start(1, () -> {
+			try {
+				return waiting.getWithStatus("k", this::blockingLoad);
+			}
+			finally {
+				interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+			}
+		});
+		await().atMost(PATIENCE).until(() -> this.loads.get() == 1 && reader.parkedOn(SHARED_LOAD) == 1);
+		reader.threads().get(0).interrupt();
+
+		assertThat(reader.join(PATIENCE)).allMatch(Callers.returned(new SwrResult<>("k-v0", SwrStatus.EXPIRED)));
+		assertThat(interruptedAfterwards.get()).as("interrupt flag restored").isTrue();
+		assertThat(waiting.loadsInFlight()).as("the refresh goes on").isEqualTo(1);
+		this.release.countDown();
+		await().atMost(PATIENCE).until(() -> waiting.loadsInFlight() == 0);
+		assertThat(waiting.getWithStatus("k", this::blockingLoad)).isEqualTo(new SwrResult<>("k-v1", SwrStatus.HIT));
+	}
+
 }
