@@ -53,6 +53,9 @@ public final class RefreshScheduler implements AutoCloseable {
 
 	private final Set<Task> runningTasks = ConcurrentHashMap.newKeySet();
 
+	/** Tasks holding a slot, handed to the executor, not started yet. */
+	private final Set<Task> dispatchedTasks = ConcurrentHashMap.newKeySet();
+
 	private final Object idle = new Object();
 
 	private volatile boolean closed;
@@ -152,20 +155,25 @@ public final class RefreshScheduler implements AutoCloseable {
 
 	/** Runs {@code task} in a slot already acquired; gives the slot back when the executor refuses. */
 	private boolean dispatch(Task task) {
+		this.dispatchedTasks.add(task);
 		try {
 			this.executor.execute(() -> runInSlot(task));
 			return true;
 		}
 		catch (RejectedExecutionException ex) {
+			this.dispatchedTasks.remove(task);
 			releaseSlot();
 			return false;
 		}
 	}
 
 	private void runInSlot(Task task) {
+		this.dispatchedTasks.remove(task);
+		if (this.closed) {
+			abandonInSlot(task);
+		}
 		if (!task.begin(Thread.currentThread())) {
-			// Abandoned by close() before it started.
-			releaseSlot();
+			// Abandoned by close(), which gave its slot back.
 			return;
 		}
 		this.runningTasks.add(task);
@@ -186,6 +194,13 @@ public final class RefreshScheduler implements AutoCloseable {
 				// The timer won: it interrupted this thread and released the slot already.
 				Thread.interrupted();
 			}
+		}
+	}
+
+	/** Abandons a task that holds a slot but has not started, and gives the slot back. */
+	private void abandonInSlot(Task task) {
+		if (task.abandon()) {
+			releaseSlot();
 		}
 	}
 
@@ -244,6 +259,12 @@ public final class RefreshScheduler implements AutoCloseable {
 			while ((queued = this.queue.poll()) != null) {
 				queued.abandon();
 			}
+		}
+		// Handed to an executor that has not started them yet (it may have a backlog of its own):
+		// like queued ones, they are not waited for and never start.
+		for (Task task : this.dispatchedTasks) {
+			this.dispatchedTasks.remove(task);
+			abandonInSlot(task);
 		}
 		awaitIdle(deadline);
 		for (Task task : this.runningTasks) {
@@ -360,14 +381,16 @@ public final class RefreshScheduler implements AutoCloseable {
 			return true;
 		}
 
-		final void abandon() {
+		/** Ends a task that never started; {@code false} if it had started or ended already. */
+		final boolean abandon() {
 			synchronized (this) {
 				if (this.state != WAITING) {
-					return;
+					return false;
 				}
 				this.state = ABANDONED;
 			}
 			abandoned();
+			return true;
 		}
 
 	}

@@ -45,10 +45,12 @@ public final class SwrEngine implements AutoCloseable {
 	private final ConcurrentMap<String, SwrCache<?, ?>> caches = new ConcurrentHashMap<>();
 
 	private SwrEngine(Builder builder) {
-		this.ownClock = (builder.clock == null) ? CoarseClock.start() : null;
-		this.clock = (builder.clock != null) ? builder.clock : this.ownClock;
+		// The scheduler validates its bounds and starts no thread, so it goes first: a bad bound
+		// must not leave a started clock ticker behind.
 		this.scheduler = new RefreshScheduler(builder.maxConcurrentRefreshes, builder.refreshQueueCapacity,
 				builder.refreshExecutor, builder.timeoutTimer);
+		this.ownClock = (builder.clock == null) ? CoarseClock.start() : null;
+		this.clock = (builder.clock != null) ? builder.clock : this.ownClock;
 		this.loadListener = builder.loadListener;
 		this.errorHandler = builder.errorHandler;
 		this.shutdownTimeout = builder.shutdownTimeout;
