@@ -8,7 +8,7 @@ public enum LoadOutcome {
 	/** The loader returned a value, which was written. */
 	SUCCESS,
 
-	/** The loader threw, or the circuit breaker refused it. */
+	/** The loader threw. (A load the circuit breaker refused never ran: it is a skip, {@link SkipReason#CIRCUIT_OPEN}.) */
 	FAILURE,
 
 	/** A background load ran past its refresh timeout and was abandoned. */

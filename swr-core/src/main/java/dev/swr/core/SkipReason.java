@@ -2,7 +2,10 @@ package dev.swr.core;
 
 import java.util.Locale;
 
-/** Why a due background refresh was not started. The entry is still served. */
+/**
+ * Why a due load was not started. For a refresh the entry is still served; for a miss refused by
+ * an open breaker the caller gets {@link SwrCircuitOpenException}.
+ */
 public enum SkipReason {
 
 	/** A load of the same key is already running; its result will serve this read's successors. */

@@ -41,9 +41,12 @@ class SwrCacheSemanticsTest {
 
 	private final AtomicInteger loads = new AtomicInteger();
 
+	private final java.util.List<SwrEngine> extraEngines = new java.util.ArrayList<>();
+
 	@AfterEach
 	void close() {
 		this.engine.close(Duration.ofSeconds(1));
+		this.extraEngines.forEach((extra) -> extra.close(Duration.ofSeconds(1)));
 	}
 
 	private String load(String key) {
@@ -230,6 +233,7 @@ class SwrCacheSemanticsTest {
 
 	private SwrCache<String, String> waitingCache(java.util.concurrent.Executor executor) {
 		SwrEngine waitingEngine = SwrEngine.builder().clock(this.clock).refreshExecutor(executor).build();
+		this.extraEngines.add(waitingEngine);
 		return waitingEngine.<String, String>newCache("waiting")
 			.policy(this.policy.toBuilder().expiredWait(Duration.ofMillis(50)).build())
 			.build();
