@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class BackoffAndBreakerTest {
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final ManualExecutor refreshes = new ManualExecutor();
 

@@ -153,7 +153,7 @@ class EngineCloseTest {
 		// An application executor with a backlog (Boot's task executor queues without bound) holds
 		// refreshes that have a slot but no thread yet; close must not wait for them or let them
 		// load after the engine closed.
-		FakeClock clock = new FakeClock();
+		ManualClock clock = new ManualClock();
 		ManualExecutor backlog = new ManualExecutor();
 		this.engine = SwrEngine.builder().clock(clock).refreshExecutor(backlog).timeoutTimer(new ManualTimer()).build();
 		SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
@@ -180,7 +180,7 @@ class EngineCloseTest {
 
 	@Test
 	void closeAbandonsQueuedRefreshesAndLetsTheirExpiredReadersGoWithTheOldValue() throws Exception {
-		FakeClock clock = new FakeClock();
+		ManualClock clock = new ManualClock();
 		ManualExecutor backlog = new ManualExecutor();
 		this.engine = SwrEngine.builder()
 			.clock(clock)

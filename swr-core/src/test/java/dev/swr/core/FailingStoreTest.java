@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  */
 class FailingStoreTest {
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final List<Reported> reported = new CopyOnWriteArrayList<>();
 
@@ -183,7 +183,7 @@ class FailingStoreTest {
 
 		volatile boolean failWrites;
 
-		FlakyWrites(FakeClock clock) {
+		FlakyWrites(ManualClock clock) {
 			this.delegate = new MemoryStore<>(100, clock);
 		}
 

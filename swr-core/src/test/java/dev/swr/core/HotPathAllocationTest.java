@@ -21,7 +21,7 @@ class HotPathAllocationTest {
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		assumeThat(threads.isThreadAllocatedMemorySupported()).isTrue();
 		threads.setThreadAllocatedMemoryEnabled(true);
-		try (SwrEngine engine = SwrEngine.builder().clock(new FakeClock()).build()) {
+		try (SwrEngine engine = SwrEngine.builder().clock(new ManualClock()).build()) {
 			SwrCache<String, String> cache = engine.<String, String>newCache("hot")
 				.policy(SwrPolicy.builder().fresh(Duration.ofHours(1)).build())
 				.build();

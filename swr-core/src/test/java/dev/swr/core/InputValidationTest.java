@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 /** Bad arguments and settings fail at once with an {@link IllegalArgumentException} naming them. */
 class InputValidationTest {
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final SwrEngine engine = SwrEngine.builder()
 		.clock(this.clock)

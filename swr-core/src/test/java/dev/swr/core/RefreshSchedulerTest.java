@@ -22,7 +22,7 @@ class RefreshSchedulerTest {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final SwrPolicy policy = SwrPolicy.builder()
 		.fresh(Duration.ofSeconds(10))

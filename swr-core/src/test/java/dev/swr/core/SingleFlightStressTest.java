@@ -29,7 +29,7 @@ class SingleFlightStressTest {
 
 	private static final int READS_PER_THREAD = 2_000;
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final SwrEngine engine = SwrEngine.builder()
 		.clock(this.clock)

@@ -29,7 +29,7 @@ class SingleFlightTest {
 	/** A caller inside the loader parks on the test's latch. */
 	private static final String IN_LOADER = "CountDownLatch";
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	// Real refresh threads of the engine's own pool; time moves only when the test says so.
 	private final SwrEngine engine = SwrEngine.builder().clock(this.clock).build();

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** {@link SwrCache#getAsync}: the caller never waits, and loads are still shared. */
 class SwrCacheAsyncTest {
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final ManualExecutor refreshes = new ManualExecutor();
 

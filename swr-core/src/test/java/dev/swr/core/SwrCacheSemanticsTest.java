@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class SwrCacheSemanticsTest {
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final ManualExecutor refreshes = new ManualExecutor();
 

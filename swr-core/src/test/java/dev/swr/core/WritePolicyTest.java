@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WritePolicyTest {
 
-	private final FakeClock clock = new FakeClock();
+	private final ManualClock clock = new ManualClock();
 
 	private final ManualExecutor refreshes = new ManualExecutor();
 

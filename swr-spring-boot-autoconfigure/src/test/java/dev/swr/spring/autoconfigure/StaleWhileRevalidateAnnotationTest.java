@@ -1,12 +1,9 @@
 package dev.swr.spring.autoconfigure;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
@@ -16,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 
+import dev.swr.core.ManualClock;
 import dev.swr.core.SwrStatus;
 import dev.swr.spring.annotation.StaleWhileRevalidate;
 
@@ -49,7 +47,7 @@ class StaleWhileRevalidateAnnotationTest {
 	void staleValueIsServedWhileOneRefreshReplacesIt() {
 		this.runner.run((context) -> {
 			Catalog catalog = context.getBean(Catalog.class);
-			TestClock clock = context.getBean(TestClock.class);
+			ManualClock clock = context.getBean(ManualClock.class);
 			catalog.find(1);
 			clock.advance(Duration.ofSeconds(31));
 			assertThat(catalog.find(1)).isEqualTo("product-1#1");
@@ -160,27 +158,6 @@ class StaleWhileRevalidateAnnotationTest {
 
 	}
 
-	/** A clock tests move by hand, replacing the coarse clock through the {@code swrClock} name. */
-	static class TestClock implements InstantSource {
-
-		private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-		@Override
-		public long millis() {
-			return this.millis.get();
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(millis());
-		}
-
-		void advance(Duration duration) {
-			this.millis.addAndGet(duration.toMillis());
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	static class CatalogConfiguration {
 
@@ -190,8 +167,8 @@ class StaleWhileRevalidateAnnotationTest {
 		}
 
 		@Bean
-		TestClock swrClock() {
-			return new TestClock();
+		ManualClock swrClock() {
+			return new ManualClock();
 		}
 
 	}
