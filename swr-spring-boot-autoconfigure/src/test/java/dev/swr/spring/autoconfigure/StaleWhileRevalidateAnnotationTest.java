@@ -112,6 +112,35 @@ class StaleWhileRevalidateAnnotationTest {
 		});
 	}
 
+	@Test
+	void keyExpressionsSeeTheRootObjectAndBeans() {
+		this.runner.run((context) -> {
+			Catalog catalog = context.getBean(Catalog.class);
+			catalog.byRoot(1);
+			catalog.byBean(1);
+			var manager = context.getBean(dev.swr.spring.cache.SwrCacheManager.class);
+			assertThat(manager.getSwrCache("rooted").getEntry("byRoot-1")).isNotNull();
+			assertThat(manager.getSwrCache("beaned").getEntry("key-1")).isNotNull();
+		});
+	}
+
+	@Test
+	void storesAreToldTheGenericReturnTypeOfTheMethods() {
+		java.util.Map<String, org.springframework.core.ResolvableType> types = new java.util.concurrent.ConcurrentHashMap<>();
+		this.runner.withBean(dev.swr.spring.cache.SwrCacheManagerCustomizer.class, () -> (manager) -> manager
+			.setStoreFactory((name, size, type) -> {
+				types.put(name, type);
+				return new dev.swr.core.MemoryStore<>(size, java.time.InstantSource.system());
+			}))
+			.run((context) -> {
+				Catalog catalog = context.getBean(Catalog.class);
+				catalog.names(1);
+				catalog.findFuture(1).get();
+				assertThat(types.get("names").toString()).isEqualTo("java.util.List<java.lang.String>");
+				assertThat(types.get("futures").toString()).isEqualTo("java.lang.String");
+			});
+	}
+
 	static class Catalog {
 
 		final AtomicInteger loads = new AtomicInteger();
@@ -146,6 +175,21 @@ class StaleWhileRevalidateAnnotationTest {
 			return text + "/" + page + "#" + this.loads.incrementAndGet();
 		}
 
+		@StaleWhileRevalidate(cache = "rooted", key = "#root.methodName + '-' + #id")
+		public String byRoot(long id) {
+			return "r" + id;
+		}
+
+		@StaleWhileRevalidate(cache = "beaned", key = "@keys.of(#id)")
+		public String byBean(long id) {
+			return "b" + id;
+		}
+
+		@StaleWhileRevalidate(cache = "names", key = "#id")
+		public java.util.List<String> names(long id) {
+			return java.util.List.of("n" + id);
+		}
+
 		@StaleWhileRevalidate(cache = "conditional", key = "#id", condition = "#id > 0")
 		public String conditional(long id) {
 			return "c" + id + "#" + this.loads.incrementAndGet();
@@ -158,12 +202,25 @@ class StaleWhileRevalidateAnnotationTest {
 
 	}
 
+	public static class Keys {
+
+		public String of(long id) {
+			return "key-" + id;
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class CatalogConfiguration {
 
 		@Bean
 		Catalog catalog() {
 			return new Catalog();
+		}
+
+		@Bean
+		Keys keys() {
+			return new Keys();
 		}
 
 		@Bean
