@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -60,6 +61,8 @@ public final class SwrCache<K, V> {
 
 	private final @Nullable CircuitBreaker breaker;
 
+	private final @Nullable Function<Object, CircuitBreaker> breakers;
+
 	private final @Nullable SwrTtlPolicy ttlPolicy;
 
 	private final SwrLoadListener listener;
@@ -77,7 +80,8 @@ public final class SwrCache<K, V> {
 	private final long refreshTimeoutNanos;
 
 	SwrCache(String name, SwrPolicy policy, SwrStore<K, V> store, InstantSource clock, RefreshScheduler scheduler,
-			@Nullable CircuitBreaker breaker, @Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener,
+			@Nullable CircuitBreaker breaker, @Nullable Function<Object, CircuitBreaker> breakers,
+			@Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener,
 			SwrErrorHandler errorHandler) {
 		this.name = name;
 		this.policy = policy;
@@ -85,6 +89,7 @@ public final class SwrCache<K, V> {
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.breaker = breaker;
+		this.breakers = breakers;
 		this.ttlPolicy = ttlPolicy;
 		this.listener = listener;
 		this.errorHandler = errorHandler;
@@ -254,11 +259,12 @@ public final class SwrCache<K, V> {
 	}
 
 	private void startAsyncLoad(K key, SwrAsyncLoader<? super K, ? extends V> loader, Flight<V> flight) {
-		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+		CircuitBreaker breaker = breakerFor(key);
+		if (breaker != null && !breaker.tryAcquirePermission()) {
 			this.stats.recordSkip(SkipReason.CIRCUIT_OPEN);
 			this.flights.remove(key, flight);
-			flight.result.completeExceptionally(new SwrCircuitOpenException(this.name, key, this.breaker.getName(),
-					this.breaker.getState()));
+			flight.result.completeExceptionally(
+					new SwrCircuitOpenException(this.name, key, breaker.getName(), breaker.getState()));
 			return;
 		}
 		long start = System.nanoTime();
@@ -416,7 +422,10 @@ public final class SwrCache<K, V> {
 		return this.store;
 	}
 
-	/** The breaker guarding this cache's loads, or {@code null} if it has none. */
+	/**
+	 * The breaker guarding all of this cache's loads, or {@code null} if it has none or one per key
+	 * (see {@link #circuitBreakerFor}).
+	 */
 	public @Nullable CircuitBreaker circuitBreaker() {
 		return this.breaker;
 	}
@@ -424,6 +433,18 @@ public final class SwrCache<K, V> {
 	/** How many loads of this cache are running now, on callers' threads or the refresh pool. */
 	public int loadsInFlight() {
 		return this.flights.size();
+	}
+
+	/** The breaker guarding loads of {@code key}, or {@code null} if loads are not guarded. */
+	public @Nullable CircuitBreaker circuitBreakerFor(Object key) {
+		return breakerFor(key);
+	}
+
+	private @Nullable CircuitBreaker breakerFor(Object key) {
+		if (this.breaker != null) {
+			return this.breaker;
+		}
+		return (this.breakers != null) ? this.breakers.apply(key) : null;
 	}
 
 	@Override
@@ -495,13 +516,14 @@ public final class SwrCache<K, V> {
 		if (backoff != null && now < backoff.until()) {
 			return skipped(SkipReason.BACKOFF, SkipReason.BACKOFF);
 		}
-		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+		CircuitBreaker breaker = breakerFor(key);
+		if (breaker != null && !breaker.tryAcquirePermission()) {
 			return skipped(SkipReason.CIRCUIT_OPEN, SkipReason.CIRCUIT_OPEN);
 		}
 		Flight<V> flight = new Flight<>(storeIf);
 		Flight<V> raced = this.flights.putIfAbsent(key, flight);
 		if (raced != null) {
-			releaseBreakerPermission();
+			releaseBreakerPermission(key);
 			return skipped(SkipReason.IN_FLIGHT, raced);
 		}
 		// A refresh that ended between our read and our claim has replaced the entry already.
@@ -509,13 +531,13 @@ public final class SwrCache<K, V> {
 		if (current != null && current.writtenAt() > seen.writtenAt()) {
 			this.flights.remove(key, flight);
 			flight.result.complete(current);
-			releaseBreakerPermission();
+			releaseBreakerPermission(key);
 			return skipped(SkipReason.IN_FLIGHT, flight);
 		}
 		if (!this.scheduler.submit(new Refresh(key, loader, flight, trigger))) {
 			this.flights.remove(key, flight);
 			flight.result.completeExceptionally(ABANDONED);
-			releaseBreakerPermission();
+			releaseBreakerPermission(key);
 			return skipped(SkipReason.SATURATED, SkipReason.SATURATED);
 		}
 		return flight;
@@ -526,9 +548,10 @@ public final class SwrCache<K, V> {
 		return result;
 	}
 
-	private void releaseBreakerPermission() {
-		if (this.breaker != null) {
-			this.breaker.releasePermission();
+	private void releaseBreakerPermission(Object key) {
+		CircuitBreaker breaker = breakerFor(key);
+		if (breaker != null) {
+			breaker.releasePermission();
 		}
 	}
 
@@ -554,9 +577,10 @@ public final class SwrCache<K, V> {
 	}
 
 	private @Nullable V loadHere(K key, SwrLoader<? super K, ? extends V> loader, Flight<V> flight) {
-		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
-			SwrCircuitOpenException refused = new SwrCircuitOpenException(this.name, key, this.breaker.getName(),
-					this.breaker.getState());
+		CircuitBreaker breaker = breakerFor(key);
+		if (breaker != null && !breaker.tryAcquirePermission()) {
+			SwrCircuitOpenException refused = new SwrCircuitOpenException(this.name, key, breaker.getName(),
+					breaker.getState());
 			this.stats.recordSkip(SkipReason.CIRCUIT_OPEN);
 			this.flights.remove(key, flight);
 			flight.result.completeExceptionally(refused);
@@ -578,8 +602,9 @@ public final class SwrCache<K, V> {
 	/** Writes a load's value (unless superseded), counts it, and hands it to the flight's waiters. */
 	private SwrEntry<V> loadSucceeded(K key, Flight<V> flight, LoadTrigger trigger, @Nullable V value, long nanos) {
 		SwrEntry<V> written = writeLoaded(key, value, flight);
-		if (this.breaker != null) {
-			this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+		CircuitBreaker breaker = breakerFor(key);
+		if (breaker != null) {
+			breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 		}
 		this.backoffs.invalidate(key);
 		loadEnded(key, trigger, LoadOutcome.SUCCESS, nanos);
@@ -594,8 +619,9 @@ public final class SwrCache<K, V> {
 	 */
 	private void loadFailed(K key, Flight<V> flight, LoadTrigger trigger, LoadOutcome outcome, long nanos,
 			Throwable cause, Throwable signal) {
-		if (this.breaker != null) {
-			this.breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
+		CircuitBreaker breaker = breakerFor(key);
+		if (breaker != null) {
+			breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
 		}
 		if (trigger == LoadTrigger.MISS) {
 			loadEnded(key, trigger, outcome, nanos);
@@ -847,7 +873,7 @@ public final class SwrCache<K, V> {
 
 		@Override
 		void abandoned() {
-			releaseBreakerPermission();
+			releaseBreakerPermission(key);
 			SwrCache.this.flights.remove(this.key, this.flight);
 			this.flight.result.completeExceptionally(ABANDONED);
 		}

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
@@ -212,6 +213,8 @@ public final class SwrEngine implements AutoCloseable {
 
 		private @Nullable CircuitBreaker circuitBreaker;
 
+		private @Nullable Function<Object, CircuitBreaker> circuitBreakers;
+
 		private @Nullable SwrTtlPolicy ttlPolicy;
 
 		private CacheBuilder(String name) {
@@ -236,9 +239,21 @@ public final class SwrEngine implements AutoCloseable {
 			return this;
 		}
 
-		/** The breaker that guards this cache's loads; none by default. */
+		/** The breaker that guards all of this cache's loads; none by default. */
 		public CacheBuilder<K, V> circuitBreaker(CircuitBreaker circuitBreaker) {
 			this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+			this.circuitBreakers = null;
+			return this;
+		}
+
+		/**
+		 * A breaker per key instead of one per cache: {@code circuitBreakers} is asked for the
+		 * breaker of a key at each load, so it should hand out the same breaker for the same key
+		 * (from a bounded map) and be fast.
+		 */
+		public CacheBuilder<K, V> circuitBreakers(Function<Object, CircuitBreaker> circuitBreakers) {
+			this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
+			this.circuitBreaker = null;
 			return this;
 		}
 
@@ -261,7 +276,8 @@ public final class SwrEngine implements AutoCloseable {
 			SwrStore<K, V> chosen = (this.store != null) ? this.store
 					: new MemoryStore<>(this.maximumSize, SwrEngine.this.clock);
 			SwrCache<K, V> cache = new SwrCache<>(this.name, this.policy, chosen, SwrEngine.this.clock,
-					SwrEngine.this.scheduler, this.circuitBreaker, this.ttlPolicy, SwrEngine.this.loadListener,
+					SwrEngine.this.scheduler, this.circuitBreaker, this.circuitBreakers, this.ttlPolicy,
+					SwrEngine.this.loadListener,
 					SwrEngine.this.errorHandler);
 			if (SwrEngine.this.caches.putIfAbsent(this.name, cache) != null) {
 				throw new IllegalArgumentException("Cache '" + this.name + "' is defined twice");
