@@ -1,5 +1,6 @@
 package dev.swr.core;
 
+import java.time.Duration;
 import java.time.InstantSource;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -28,6 +29,22 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 	 * @throws IllegalArgumentException if {@code maximumSize} is not positive
 	 */
 	public MemoryStore(long maximumSize, InstantSource clock) {
+		this(maximumSize, clock, null);
+	}
+
+	/**
+	 * A store holding at most {@code maximumSize} entries, each for at most {@code maximumLife} after
+	 * it was put, even if its {@code expiresAt} is later: the first tier of a tiered store, which
+	 * must not serve a value for long after another instance replaced it.
+	 * @param maximumSize the bound on entries
+	 * @param clock the engine's clock
+	 * @param maximumLife the cap on an entry's stay, or {@code null} for none
+	 * @throws IllegalArgumentException if {@code maximumSize} or {@code maximumLife} is not positive
+	 */
+	public MemoryStore(long maximumSize, InstantSource clock, @Nullable Duration maximumLife) {
+		if (maximumLife != null && (maximumLife.isNegative() || maximumLife.isZero())) {
+			throw new IllegalArgumentException("'local-ttl' must be positive but was " + maximumLife);
+		}
 		if (maximumSize <= 0) {
 			throw new IllegalArgumentException("'maximum-size' must be positive but was " + maximumSize);
 		}
@@ -36,7 +53,7 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 		}
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(maximumSize)
-			.expireAfter(new UntilExpiresAt<K, V>())
+			.expireAfter(new UntilExpiresAt<K, V>((maximumLife != null) ? maximumLife.toNanos() : Long.MAX_VALUE))
 			.ticker(() -> clock.millis() * NANOS_PER_MILLI)
 			// Maintenance on the calling thread: no pool threads to outlive the cache.
 			.executor(Runnable::run)
@@ -73,8 +90,14 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 		return "memory";
 	}
 
-	/** Each entry lives until its own {@code expiresAt}, whatever reads it in between. */
+	/** Each entry lives until its own {@code expiresAt} (or the life cap), whatever reads it in between. */
 	private static final class UntilExpiresAt<K, V> implements Expiry<K, SwrEntry<V>> {
+
+		private final long maximumLifeNanos;
+
+		UntilExpiresAt(long maximumLifeNanos) {
+			this.maximumLifeNanos = maximumLifeNanos;
+		}
 
 		@Override
 		public long expireAfterCreate(K key, SwrEntry<V> entry, long currentTime) {
@@ -91,11 +114,10 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 			return currentDuration;
 		}
 
-		private static long remaining(SwrEntry<?> entry, long currentTime) {
-			if (entry.expiresAt() >= Long.MAX_VALUE / NANOS_PER_MILLI) {
-				return Long.MAX_VALUE;
-			}
-			return Math.max(0, entry.expiresAt() * NANOS_PER_MILLI - currentTime);
+		private long remaining(SwrEntry<?> entry, long currentTime) {
+			long untilExpiry = (entry.expiresAt() >= Long.MAX_VALUE / NANOS_PER_MILLI) ? Long.MAX_VALUE
+					: Math.max(0, entry.expiresAt() * NANOS_PER_MILLI - currentTime);
+			return Math.min(untilExpiry, this.maximumLifeNanos);
 		}
 
 	}

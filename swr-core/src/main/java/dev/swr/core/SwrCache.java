@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -46,6 +47,9 @@ public final class SwrCache<K, V> {
 	/** Completes a flight that will never load, so its waiters stop waiting. */
 	private static final Throwable ABANDONED = new StacklessSignal("refresh abandoned");
 
+	/** Stands for a lease this instance assumes it holds because the shared store could not be asked. */
+	private static final String LOCAL_LEASE = new String("local");
+
 	/** Completes a flight whose background load ran past its refresh timeout. */
 	private static final Throwable TIMED_OUT = new StacklessSignal("refresh timed out");
 
@@ -54,6 +58,11 @@ public final class SwrCache<K, V> {
 	private final SwrPolicy policy;
 
 	private final SwrStore<K, V> store;
+
+	/** The store, when instances share it and coordinate through leases; else {@code null}. */
+	private final @Nullable SharedStore<K, V> shared;
+
+	private final long lockWaitNanos;
 
 	private final InstantSource clock;
 
@@ -86,6 +95,8 @@ public final class SwrCache<K, V> {
 		this.name = name;
 		this.policy = policy;
 		this.store = store;
+		this.shared = (store instanceof SharedStore<K, V> sharedStore) ? sharedStore : null;
+		this.lockWaitNanos = (this.shared != null) ? this.shared.lockWait().toNanos() : 0;
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.breaker = breaker;
@@ -586,17 +597,79 @@ public final class SwrCache<K, V> {
 			flight.result.completeExceptionally(refused);
 			throw refused;
 		}
-		long start = System.nanoTime();
-		V value;
+		String lease = null;
+		if (this.lockWaitNanos > 0) {
+			lease = tryLease(key);
+			if (lease == null) {
+				SwrEntry<V> theirs = awaitOtherInstance(key);
+				if (theirs != null) {
+					// Another instance loaded it while we waited: no load here.
+					this.stats.recordSkip(SkipReason.LEASE_HELD);
+					releaseBreakerPermission(key);
+					this.flights.remove(key, flight);
+					flight.result.complete(theirs);
+					return theirs.value();
+				}
+			}
+		}
 		try {
-			value = loader.load(key);
+			long start = System.nanoTime();
+			V value;
+			try {
+				value = loader.load(key);
+			}
+			catch (Throwable ex) {
+				loadFailed(key, flight, LoadTrigger.MISS, LoadOutcome.FAILURE, System.nanoTime() - start, ex, ex);
+				throw SwrCache.<RuntimeException>rethrow(ex);
+			}
+			loadSucceeded(key, flight, LoadTrigger.MISS, value, System.nanoTime() - start);
+			return value;
 		}
-		catch (Throwable ex) {
-			loadFailed(key, flight, LoadTrigger.MISS, LoadOutcome.FAILURE, System.nanoTime() - start, ex, ex);
-			throw SwrCache.<RuntimeException>rethrow(ex);
+		finally {
+			releaseLease(key, lease);
 		}
-		loadSucceeded(key, flight, LoadTrigger.MISS, value, System.nanoTime() - start);
-		return value;
+	}
+
+	/** A lease token, {@code null} when another instance holds the lease, or a local one when the store failed. */
+	private @Nullable String tryLease(K key) {
+		try {
+			return this.shared.tryLease(key, this.policy.refreshTimeout());
+		}
+		catch (RuntimeException ex) {
+			// Fail open: an unreachable store must not stop this instance from loading.
+			storeFailed(key, SwrStoreException.Operation.LEASE, ex);
+			return LOCAL_LEASE;
+		}
+	}
+
+	private void releaseLease(K key, @Nullable String lease) {
+		if (lease == null || lease == LOCAL_LEASE) {
+			return;
+		}
+		try {
+			this.shared.releaseLease(key, lease);
+		}
+		catch (RuntimeException ex) {
+			storeFailed(key, SwrStoreException.Operation.LEASE, ex);
+		}
+	}
+
+	/** Polls the shared store for the entry another instance is loading, until {@code lock-wait} ends. */
+	private @Nullable SwrEntry<V> awaitOtherInstance(K key) {
+		long deadline = System.nanoTime() + this.lockWaitNanos;
+		long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(this.lockWaitNanos / 20,
+				TimeUnit.MILLISECONDS.toNanos(50)));
+		while (System.nanoTime() < deadline) {
+			LockSupport.parkNanos(this, pause);
+			if (Thread.currentThread().isInterrupted()) {
+				return null;
+			}
+			SwrEntry<V> entry = read(key);
+			if (entry != null && this.clock.millis() < entry.expiresAt()) {
+				return entry;
+			}
+		}
+		return null;
 	}
 
 	/** Writes a load's value (unless superseded), counts it, and hands it to the flight's waiters. */
@@ -842,24 +915,38 @@ public final class SwrCache<K, V> {
 		@Override
 		void run() {
 			this.startNanos = System.nanoTime();
-			V value = null;
-			Throwable failure = null;
-			try {
-				value = this.loader.load(this.key);
-			}
-			catch (Throwable ex) {
-				failure = ex;
-			}
-			long nanos = System.nanoTime() - this.startNanos;
-			if (!claim()) {
-				// Timed out first: the timer counted it, and a late value is not written.
+			String lease = (SwrCache.this.shared != null) ? tryLease(this.key) : LOCAL_LEASE;
+			if (lease == null) {
+				// Another instance is refreshing this key; its write will reach us through the store.
+				if (claim()) {
+					SwrCache.this.stats.recordSkip(SkipReason.LEASE_HELD);
+					abandoned();
+				}
 				return;
 			}
-			if (failure != null) {
-				loadFailed(this.key, this.flight, this.trigger, LoadOutcome.FAILURE, nanos, failure, failure);
+			try {
+				V value = null;
+				Throwable failure = null;
+				try {
+					value = this.loader.load(this.key);
+				}
+				catch (Throwable ex) {
+					failure = ex;
+				}
+				long nanos = System.nanoTime() - this.startNanos;
+				if (!claim()) {
+					// Timed out first: the timer counted it, and a late value is not written.
+					return;
+				}
+				if (failure != null) {
+					loadFailed(this.key, this.flight, this.trigger, LoadOutcome.FAILURE, nanos, failure, failure);
+				}
+				else {
+					loadSucceeded(this.key, this.flight, this.trigger, value, nanos);
+				}
 			}
-			else {
-				loadSucceeded(this.key, this.flight, this.trigger, value, nanos);
+			finally {
+				releaseLease(this.key, lease);
 			}
 		}
 

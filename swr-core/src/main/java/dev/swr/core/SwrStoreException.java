@@ -20,7 +20,9 @@ public class SwrStoreException extends RuntimeException {
 		/** A removal of one key. */
 		EVICT,
 		/** A removal of every key of a cache. */
-		CLEAR;
+		CLEAR,
+		/** Taking or releasing a refresh lease of a shared store. */
+		LEASE;
 
 		/** The lower-case name used as a metric tag. */
 		public String tag() {

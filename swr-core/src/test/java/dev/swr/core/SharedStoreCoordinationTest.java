@@ -1,0 +1,211 @@
+package dev.swr.core;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two engines (two application instances) on one {@link SharedStore}: refresh leases and cold-key
+ * coalescing, and failing open when the store cannot be asked.
+ */
+class SharedStoreCoordinationTest {
+
+	private final ManualClock clock = new ManualClock();
+
+	private final SharedMap store = new SharedMap();
+
+	private final ManualExecutor refreshesA = new ManualExecutor();
+
+	private final ManualExecutor refreshesB = new ManualExecutor();
+
+	private final SwrEngine engineA = SwrEngine.builder().clock(this.clock).refreshExecutor(this.refreshesA).build();
+
+	private final SwrEngine engineB = SwrEngine.builder().clock(this.clock).refreshExecutor(this.refreshesB).build();
+
+	private final SwrPolicy policy = SwrPolicy.builder().fresh(Duration.ofSeconds(10)).jitter(0).build();
+
+	private final SwrCache<String, String> instanceA = this.engineA.<String, String>newCache("shared")
+		.policy(this.policy).store(this.store).build();
+
+	private final SwrCache<String, String> instanceB = this.engineB.<String, String>newCache("shared")
+		.policy(this.policy).store(this.store).build();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	@AfterEach
+	void close() {
+		this.engineA.close(Duration.ofSeconds(1));
+		this.engineB.close(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aValueLoadedByOneInstanceIsAHitOnTheOther() {
+		this.instanceA.get("k", (key) -> "v" + this.loads.incrementAndGet());
+		assertThat(this.instanceB.getWithStatus("k", (key) -> "never")).isEqualTo(new SwrResult<>("v1", SwrStatus.HIT));
+	}
+
+	@Test
+	void aStaleKeyIsRefreshedByTheInstanceHoldingTheLeaseOnly() {
+		this.instanceA.get("k", (key) -> "v0");
+		this.clock.advance(Duration.ofSeconds(11));
+		assertThat(this.instanceA.getWithStatus("k", this::load).status()).isEqualTo(SwrStatus.STALE);
+		assertThat(this.instanceB.getWithStatus("k", this::load).status()).isEqualTo(SwrStatus.STALE);
+		// A's refresh holds the lease while it loads: B's refresh, starting meanwhile, must skip.
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.store.onLoadOfA = () -> {
+			loading.countDown();
+			await(release);
+		};
+		Thread a = new Thread(this.refreshesA::runAll);
+		a.start();
+		await(loading);
+		this.refreshesB.runAll();
+		release.countDown();
+		join(a);
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.instanceB.stats().skips(SkipReason.LEASE_HELD)).isEqualTo(1);
+		assertThat(this.store.leases).isEmpty();
+		assertThat(this.instanceB.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.HIT));
+	}
+
+	@Test
+	void withLockWaitAColdKeyIsLoadedByOneInstanceAndTheOtherWaitsForIt() throws Exception {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofSeconds(10);
+		SwrCache<String, String> a = this.engineA.<String, String>newCache("cold").store(coalescing).build();
+		SwrCache<String, String> b = this.engineB.<String, String>newCache("cold").store(coalescing).build();
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> a.get("k", (key) -> {
+			loading.countDown();
+			await(release);
+			return "v" + this.loads.incrementAndGet();
+		}));
+		await(loading);
+		CompletableFuture<SwrResult<String>> second = CompletableFuture.supplyAsync(() -> b.getWithStatus("k", this::load));
+		release.countDown();
+		assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("v1");
+		assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
+		assertThat(this.loads).hasValue(1);
+		assertThat(b.stats().skips(SkipReason.LEASE_HELD)).isEqualTo(1);
+	}
+
+	@Test
+	void aStoreThatCannotGrantLeasesDoesNotStopRefreshes() {
+		this.instanceA.get("k", (key) -> "v0");
+		this.clock.advance(Duration.ofSeconds(11));
+		this.store.leaseFails.set(true);
+		this.instanceA.get("k", this::load);
+		this.refreshesA.runAll();
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.instanceA.stats()
+			.storeErrors(SwrStoreException.Operation.LEASE, SwrStoreException.Reason.UNAVAILABLE)).isEqualTo(1);
+		assertThat(this.instanceA.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.HIT));
+	}
+
+	private String load(String key) {
+		return "v" + this.loads.incrementAndGet();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void join(Thread thread) {
+		try {
+			thread.join(5_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** A shared store in one map, standing for Redis; leases are entries in a second map. */
+	static final class SharedMap implements SharedStore<String, String> {
+
+		final Map<String, SwrEntry<String>> entries = new ConcurrentHashMap<>();
+
+		final Map<String, String> leases = new ConcurrentHashMap<>();
+
+		final AtomicBoolean leaseFails = new AtomicBoolean();
+
+		volatile Duration lockWait = Duration.ZERO;
+
+		volatile Runnable onLoadOfA = () -> {
+		};
+
+		@Override
+		public @Nullable SwrEntry<String> get(String key) {
+			return this.entries.get(key);
+		}
+
+		@Override
+		public void put(String key, SwrEntry<String> entry) {
+			this.entries.put(key, entry);
+		}
+
+		@Override
+		public void evict(String key) {
+			this.entries.remove(key);
+		}
+
+		@Override
+		public void clear() {
+			this.entries.clear();
+		}
+
+		@Override
+		public String kind() {
+			return "shared-map";
+		}
+
+		@Override
+		public @Nullable String tryLease(String key, Duration ttl) {
+			if (this.leaseFails.get()) {
+				throw new SwrStoreException(SwrStoreException.Operation.LEASE, SwrStoreException.Reason.UNAVAILABLE,
+						"store down", null);
+			}
+			String token = UUID.randomUUID().toString();
+			if (this.leases.putIfAbsent(key, token) != null) {
+				return null;
+			}
+			Runnable hook = this.onLoadOfA;
+			this.onLoadOfA = () -> {
+			};
+			hook.run();
+			return token;
+		}
+
+		@Override
+		public void releaseLease(String key, String token) {
+			this.leases.remove(key, token);
+		}
+
+		@Override
+		public Duration lockWait() {
+			return this.lockWait;
+		}
+
+	}
+
+}
