@@ -1,6 +1,9 @@
 package dev.swr.sample;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -53,6 +56,10 @@ public class CatalogController {
 
 	@PostMapping("/upstream/latency")
 	public UpstreamState latency(@RequestParam long ms) {
+		if (ms < 0) {
+			throw new ErrorResponseException(HttpStatus.BAD_REQUEST,
+					ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "ms must not be negative, was " + ms), null);
+		}
 		this.upstream.latencyMs(ms);
 		return UpstreamState.of(this.upstream);
 	}

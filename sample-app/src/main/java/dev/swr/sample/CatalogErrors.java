@@ -1,5 +1,7 @@
 package dev.swr.sample;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -8,8 +10,13 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 
 import dev.swr.core.SwrCircuitOpenException;
 
-/** Errors of the catalog as RFC 9457 problem details ({@code application/problem+json}). */
+/**
+ * Errors of the catalog as RFC 9457 problem details ({@code application/problem+json}). Other
+ * Spring MVC errors (404, 405, ...) get theirs from Boot ({@code spring.mvc.problemdetails.enabled}).
+ */
 @RestControllerAdvice
+// Ahead of Boot's handler, which also handles type mismatches but without naming the bad value.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class CatalogErrors {
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
