@@ -1,0 +1,105 @@
+package dev.swr.sample;
+
+import java.math.BigDecimal;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * A fake remote catalog: slow by {@link #latencyMs()} per fetch, switchable to failing, and counting
+ * every fetch that reaches it, so the effect of the cache in front of it can be seen.
+ */
+@Component
+public class Upstream {
+
+	private final InstantSource clock;
+
+	private final AtomicLong calls = new AtomicLong();
+
+	private final AtomicBoolean failing = new AtomicBoolean();
+
+	private final AtomicLong latencyMs;
+
+	/**
+	 * @param clock the caches' clock, so {@code fetchedAt} follows a test's clock too
+	 * @param latencyMs the initial simulated latency of a fetch ({@code sample.upstream.latency-ms})
+	 */
+	public Upstream(@Qualifier("swrClock") InstantSource clock,
+			@Value("${sample.upstream.latency-ms:20}") long latencyMs) {
+		this.clock = clock;
+		this.latencyMs = new AtomicLong(requireNotNegative(latencyMs));
+	}
+
+	/**
+	 * Fetches a product after the simulated latency.
+	 * @throws UpstreamUnavailableException when switched to failing
+	 * @throws IllegalStateException when interrupted while waiting (a refresh timed out or the app stops)
+	 */
+	public Product fetch(long id) {
+		this.calls.incrementAndGet();
+		simulateLatency();
+		if (this.failing.get()) {
+			throw new UpstreamUnavailableException(id);
+		}
+		BigDecimal price = BigDecimal.valueOf(Math.floorMod(id * 7919, 10_000) + 99, 2);
+		return new Product(id, "Product " + id, price, this.clock.instant());
+	}
+
+	private void simulateLatency() {
+		long millis = this.latencyMs.get();
+		if (millis == 0) {
+			return;
+		}
+		try {
+			TimeUnit.MILLISECONDS.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			// Keep the interrupt for the caller's pool; the load simply fails.
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the upstream catalog", ex);
+		}
+	}
+
+	/** How many fetches reached the upstream, failed ones included. */
+	public long calls() {
+		return this.calls.get();
+	}
+
+	/** Whether fetches currently fail. */
+	public boolean failing() {
+		return this.failing.get();
+	}
+
+	/** The simulated latency of each fetch, in milliseconds. */
+	public long latencyMs() {
+		return this.latencyMs.get();
+	}
+
+	/** From now on every fetch fails with {@link UpstreamUnavailableException}. */
+	public void fail() {
+		this.failing.set(true);
+	}
+
+	/** From now on fetches succeed again. */
+	public void recover() {
+		this.failing.set(false);
+	}
+
+	/** Sets the simulated latency of later fetches. */
+	public void latencyMs(long millis) {
+		this.latencyMs.set(requireNotNegative(millis));
+	}
+
+	private static long requireNotNegative(long millis) {
+		if (millis < 0) {
+			throw new IllegalArgumentException("Upstream latency must not be negative, was " + millis + " ms");
+		}
+		return millis;
+	}
+
+}
