@@ -570,20 +570,28 @@ public final class SwrCache<K, V> {
 
 	private SwrResult<V> loadOnMiss(K key, SwrLoader<? super K, ? extends V> loader,
 			@Nullable Predicate<? super V> storeIf) {
-		for (;;) {
-			Flight<V> flight = this.flights.get(key);
-			if (flight == null) {
-				Flight<V> mine = new Flight<>(storeIf);
-				flight = this.flights.putIfAbsent(key, mine);
+		try {
+			for (;;) {
+				Flight<V> flight = this.flights.get(key);
 				if (flight == null) {
-					return answer(loadHere(key, loader, mine), SwrStatus.MISS);
+					Flight<V> mine = new Flight<>(storeIf);
+					flight = this.flights.putIfAbsent(key, mine);
+					if (flight == null) {
+						return answer(loadHere(key, loader, mine), SwrStatus.MISS);
+					}
 				}
+				SwrEntry<V> joined = awaitSharedLoad(key, flight);
+				if (joined != null) {
+					return answer(joined.value(), SwrStatus.MISS);
+				}
+				// The flight we joined was a refresh that timed out or never ran: load ourselves.
 			}
-			SwrEntry<V> joined = awaitSharedLoad(key, flight);
-			if (joined != null) {
-				return answer(joined.value(), SwrStatus.MISS);
-			}
-			// The flight we joined was a refresh that timed out or never ran: load ourselves.
+		}
+		catch (Throwable ex) {
+			// A read whose load failed is still a miss, for the counters and the status header.
+			this.stats.recordGet(SwrStatus.MISS);
+			SwrStatus.track(SwrStatus.MISS);
+			throw SwrCache.<RuntimeException>rethrow(ex);
 		}
 	}
 

@@ -97,6 +97,8 @@ class SharedStoreCoordinationTest {
 		}));
 		await(loading);
 		CompletableFuture<SwrResult<String>> second = CompletableFuture.supplyAsync(() -> b.getWithStatus("k", this::load));
+		// Release A's load only once B has been refused the lease and waits for A's value.
+		await(coalescing.leaseRefused);
 		release.countDown();
 		assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("v1");
 		assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
@@ -149,6 +151,8 @@ class SharedStoreCoordinationTest {
 
 		final AtomicBoolean leaseFails = new AtomicBoolean();
 
+		final CountDownLatch leaseRefused = new CountDownLatch(1);
+
 		volatile Duration lockWait = Duration.ZERO;
 
 		volatile Runnable onLoadOfA = () -> {
@@ -187,6 +191,7 @@ class SharedStoreCoordinationTest {
 			}
 			String token = UUID.randomUUID().toString();
 			if (this.leases.putIfAbsent(key, token) != null) {
+				this.leaseRefused.countDown();
 				return null;
 			}
 			Runnable hook = this.onLoadOfA;

@@ -164,15 +164,14 @@ class SwrCacheSemanticsTest {
 	@Test
 	void missLoadErrorReachesTheCallerUnchanged() {
 		IllegalStateException failure = new IllegalStateException("boom");
-		try {
-			this.cache.get("a", (key) -> {
-				throw failure;
-			});
-		}
-		catch (IllegalStateException ex) {
-			assertThat(ex).isSameAs(failure);
-		}
+		SwrStatus.resetTracking();
+		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> this.cache.getWithStatus("a", (key) -> {
+			throw failure;
+		}));
+		assertThat(thrown).isSameAs(failure);
 		assertThat(this.cache.stats().loads(LoadTrigger.MISS, LoadOutcome.FAILURE)).isEqualTo(1);
+		assertThat(this.cache.stats().gets(SwrStatus.MISS)).isEqualTo(1);
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.MISS);
 		assertThat(this.cache.getEntry("a")).isNull();
 	}
 
