@@ -1,5 +1,6 @@
 package dev.swr.sample;
 
+import dev.swr.core.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -36,7 +37,7 @@ class ProductStatusWalkThroughTest {
 	private MockMvc mvc;
 
 	@Autowired
-	private MutableClock clock;
+	private ManualClock clock;
 
 	@Autowired
 	private Upstream upstream;

@@ -1,5 +1,6 @@
 package dev.swr.sample;
 
+import dev.swr.core.ManualClock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,7 +27,7 @@ class ShutdownTest {
 		try {
 			ProductService products = context.getBean(ProductService.class);
 			Upstream upstream = context.getBean(Upstream.class);
-			MutableClock clock = context.getBean(MutableClock.class);
+			ManualClock clock = context.getBean(ManualClock.class);
 
 			products.find(1);
 			// A refresh that would run for a minute unless interrupted.
