@@ -90,13 +90,16 @@ class SharedStoreCoordinationTest {
 		SwrCache<String, String> b = this.engineB.<String, String>newCache("cold").store(coalescing).build();
 		CountDownLatch loading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
+		// Threads of the test's own: the common pool may have a single thread on a small machine.
+		java.util.concurrent.ExecutorService instances = java.util.concurrent.Executors.newFixedThreadPool(2);
 		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> a.get("k", (key) -> {
 			loading.countDown();
 			await(release);
 			return "v" + this.loads.incrementAndGet();
-		}));
+		}), instances);
 		await(loading);
-		CompletableFuture<SwrResult<String>> second = CompletableFuture.supplyAsync(() -> b.getWithStatus("k", this::load));
+		CompletableFuture<SwrResult<String>> second = CompletableFuture.supplyAsync(() -> b.getWithStatus("k", this::load),
+				instances);
 		// Release A's load only once B has been refused the lease and waits for A's value.
 		await(coalescing.leaseRefused);
 		release.countDown();
@@ -104,6 +107,7 @@ class SharedStoreCoordinationTest {
 		assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
 		assertThat(this.loads).hasValue(1);
 		assertThat(b.stats().skips(SkipReason.LEASE_HELD)).isEqualTo(1);
+		instances.shutdown();
 	}
 
 	@Test
