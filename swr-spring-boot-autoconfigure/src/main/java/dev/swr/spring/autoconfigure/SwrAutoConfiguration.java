@@ -42,6 +42,7 @@ import dev.swr.spring.aop.SwrInterceptor;
 import dev.swr.spring.annotation.SwrOperationSource;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrCacheManagerCustomizer;
+import dev.swr.spring.cache.SwrStoreFactory;
 import dev.swr.spring.web.SwrStatusHeaderFilter;
 
 /**
@@ -142,8 +143,17 @@ public final class SwrAutoConfiguration {
 	}
 
 	static SwrCacheManager cacheManager(SwrProperties properties, SwrEngine engine, ObjectProvider<SwrTtlPolicy> ttlPolicy,
-			ObjectProvider<SwrCacheManagerCustomizer> customizers) {
+			ObjectProvider<SwrStoreFactory> storeFactory, ObjectProvider<SwrCacheManagerCustomizer> customizers) {
 		SwrCacheManager manager = new SwrCacheManager(engine, properties.getDefaults(), properties.getCaches());
+		SwrStoreFactory stores = storeFactory.getIfAvailable();
+		if (stores != null) {
+			manager.setStoreFactory(stores);
+		}
+		else if (properties.getStore() != SwrProperties.Store.MEMORY) {
+			throw new IllegalStateException("swr.store=" + properties.getStore().name().toLowerCase(java.util.Locale.ROOT)
+					+ " needs a Redis connection with Lettuce: add org.springframework.boot:spring-boot-starter-data-redis"
+					+ " and point spring.data.redis.* (host, port or url) at your Redis");
+		}
 		ttlPolicy.ifAvailable(manager::setTtlPolicy);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(manager));
 		return manager;

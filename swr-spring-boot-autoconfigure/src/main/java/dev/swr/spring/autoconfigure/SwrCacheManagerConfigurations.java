@@ -16,6 +16,7 @@ import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrTtlPolicy;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrCacheManagerCustomizer;
+import dev.swr.spring.cache.SwrStoreFactory;
 
 /**
  * The {@code swrCacheManager} bean, in one of two forms so adding the starter never breaks an app:
@@ -39,8 +40,8 @@ final class SwrCacheManagerConfigurations {
 
 		@Bean
 		SwrCacheManager swrCacheManager(SwrProperties properties, SwrEngine engine, ObjectProvider<SwrTtlPolicy> ttlPolicy,
-				ObjectProvider<SwrCacheManagerCustomizer> customizers) {
-			return SwrAutoConfiguration.cacheManager(properties, engine, ttlPolicy, customizers);
+				ObjectProvider<SwrStoreFactory> storeFactory, ObjectProvider<SwrCacheManagerCustomizer> customizers) {
+			return SwrAutoConfiguration.cacheManager(properties, engine, ttlPolicy, storeFactory, customizers);
 		}
 
 	}
@@ -51,8 +52,8 @@ final class SwrCacheManagerConfigurations {
 
 		@Bean(defaultCandidate = false)
 		SwrCacheManager swrCacheManager(SwrProperties properties, SwrEngine engine, ObjectProvider<SwrTtlPolicy> ttlPolicy,
-				ObjectProvider<SwrCacheManagerCustomizer> customizers) {
-			return SwrAutoConfiguration.cacheManager(properties, engine, ttlPolicy, customizers);
+				ObjectProvider<SwrStoreFactory> storeFactory, ObjectProvider<SwrCacheManagerCustomizer> customizers) {
+			return SwrAutoConfiguration.cacheManager(properties, engine, ttlPolicy, storeFactory, customizers);
 		}
 
 	}

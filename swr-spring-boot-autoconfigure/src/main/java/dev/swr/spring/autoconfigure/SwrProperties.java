@@ -47,6 +47,12 @@ public class SwrProperties {
 	/** Servlet web integration. */
 	private final Web web = new Web();
 
+	/** The redis and tiered stores. */
+	private final Redis redis = new Redis();
+
+	/** The tiered store's first tier. */
+	private final Tiered tiered = new Tiered();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -99,11 +105,25 @@ public class SwrProperties {
 		return this.web;
 	}
 
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public Tiered getTiered() {
+		return this.tiered;
+	}
+
 	/** Where entries are kept. */
 	public enum Store {
 
 		/** In this JVM, in a size-bounded Caffeine cache per cache name. */
-		MEMORY
+		MEMORY,
+
+		/** In Redis, shared by every instance (Spring Data Redis with Lettuce). */
+		REDIS,
+
+		/** In this JVM (first tier) in front of Redis (second tier), kept consistent over pub/sub. */
+		TIERED
 
 	}
 
@@ -336,6 +356,85 @@ public class SwrProperties {
 
 		public void setAllowedPackages(List<String> allowedPackages) {
 			this.allowedPackages = allowedPackages;
+		}
+
+	}
+
+	/** The redis and tiered stores; the connection itself is Boot's {@code spring.data.redis.*}. */
+	public static class Redis {
+
+		/** Prefix of every key written, before {@code <cache>::<key>}. */
+		private String keyPrefix = "swr:";
+
+		/** Longest wait for one Redis command; a slower or dead Redis is a miss for reads and a dropped write. */
+		private Duration commandTimeout = Duration.ofMillis(250);
+
+		/** Whether instances take a lease per key so a stale key is refreshed by one instance at a time. */
+		private boolean lease = true;
+
+		/**
+		 * How long a caller that finds no entry waits for another instance already loading the key,
+		 * before it loads itself; 0 means every instance loads a cold key on its own.
+		 */
+		private Duration lockWait = Duration.ZERO;
+
+		/** Pub/sub channel on which tiered instances tell each other which keys changed. */
+		private String invalidationChannel = "swr:invalidation";
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public boolean isLease() {
+			return this.lease;
+		}
+
+		public void setLease(boolean lease) {
+			this.lease = lease;
+		}
+
+		public Duration getLockWait() {
+			return this.lockWait;
+		}
+
+		public void setLockWait(Duration lockWait) {
+			this.lockWait = lockWait;
+		}
+
+		public String getInvalidationChannel() {
+			return this.invalidationChannel;
+		}
+
+		public void setInvalidationChannel(String invalidationChannel) {
+			this.invalidationChannel = invalidationChannel;
+		}
+
+	}
+
+	/** The tiered store's first tier. */
+	public static class Tiered {
+
+		/** Longest stay of an entry in the local first tier, whatever its windows. */
+		private Duration localTtl = Duration.ofSeconds(10);
+
+		public Duration getLocalTtl() {
+			return this.localTtl;
+		}
+
+		public void setLocalTtl(Duration localTtl) {
+			this.localTtl = localTtl;
 		}
 
 	}

@@ -1,0 +1,84 @@
+package dev.swr.spring.redis;
+
+import java.io.File;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives a test class a real Redis ({@link RedisServer}, injected as a parameter), found in this
+ * order: {@code SWR_REDIS_URL}; a {@code redis-server} binary on the {@code PATH}, started on a free
+ * port for the class and stopped after it; a Testcontainers Redis where Docker runs. With none, the
+ * tests are skipped, unless {@code SWR_REQUIRE_REDIS=true} (set by CI), where they fail. Never a mock.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(RealRedis.Extension.class)
+public @interface RealRedis {
+
+	/** Finds or starts the server once per test class. */
+	final class Extension implements BeforeAllCallback, ParameterResolver {
+
+		private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealRedis.class);
+
+		@Override
+		public void beforeAll(ExtensionContext context) throws Exception {
+			context.getStore(NAMESPACE).put("server", find());
+		}
+
+		private static RedisServer find() throws Exception {
+			String url = System.getenv("SWR_REDIS_URL");
+			if (url != null && !url.isBlank()) {
+				return RedisServer.external(url);
+			}
+			String binary = onPath("redis-server");
+			if (binary != null) {
+				return RedisServer.start(binary);
+			}
+			RedisServer container = ContainerRedis.startIfDockerRuns();
+			if (container != null) {
+				return container;
+			}
+			String reason = "No Redis for the tests: set SWR_REDIS_URL, install redis-server, or run Docker";
+			if (Boolean.parseBoolean(System.getenv("SWR_REQUIRE_REDIS"))) {
+				throw new IllegalStateException(reason + " (SWR_REQUIRE_REDIS=true forbids skipping)");
+			}
+			Assumptions.abort(reason);
+			return null;
+		}
+
+		private static String onPath(String name) {
+			String path = System.getenv("PATH");
+			if (path == null) {
+				return null;
+			}
+			for (String dir : path.split(File.pathSeparator)) {
+				File candidate = new File(dir, name);
+				if (candidate.canExecute()) {
+					return candidate.getAbsolutePath();
+				}
+			}
+			return null;
+		}
+
+		@Override
+		public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+			return parameter.getParameter().getType() == RedisServer.class;
+		}
+
+		@Override
+		public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+			return context.getStore(NAMESPACE).get("server", RedisServer.class);
+		}
+
+	}
+
+}
