@@ -1,0 +1,140 @@
+package dev.swr.spring.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import dev.swr.core.ManualClock;
+import dev.swr.core.SwrCache;
+import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
+import dev.swr.spring.autoconfigure.SwrRedisAutoConfiguration;
+import dev.swr.spring.cache.SwrCacheManager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis is not a single point of failure: killed while 32 threads read and write through the
+ * tiered store, nobody sees an exception; restarted, the store resumes by itself and the first tier
+ * is cleared, since invalidations may have been missed. And a misconfiguration fails startup.
+ */
+@RealRedis
+class RedisOutageTest {
+
+	private final RedisServer redis;
+
+	RedisOutageTest(RedisServer redis) {
+		this.redis = redis;
+	}
+
+	private ApplicationContextRunner tiered() {
+		String prefix = "swr-outage-" + UUID.randomUUID() + ":";
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SwrRedisAutoConfiguration.class,
+					SwrAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=" + this.redis.host(),
+					"spring.data.redis.port=" + this.redis.port(), "swr.store=tiered", "swr.redis.key-prefix=" + prefix,
+					"swr.redis.invalidation-channel=" + prefix + "invalidation", "swr.redis.command-timeout=100ms")
+			.withBean("swrClock", ManualClock.class, () -> new ManualClock(Instant.now()));
+	}
+
+	@Test
+	void killedWhile32ThreadsReadAndWriteNobodySeesAnExceptionAndARestartResumesAndClearsTheFirstTier() throws Exception {
+		Assumptions.assumeTrue(this.redis.controllable(), "needs a redis-server of the test's own");
+		tiered().run((context) -> {
+			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("outage");
+			RedisInvalidations invalidations = context.getBean(RedisInvalidations.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> invalidations.subscriptions() == 1);
+			for (int key = 0; key < 50; key++) {
+				cache.get(key, (k) -> "warm-" + k);
+			}
+			AtomicBoolean running = new AtomicBoolean(true);
+			ConcurrentLinkedQueue<Throwable> seen = new ConcurrentLinkedQueue<>();
+			AtomicInteger answers = new AtomicInteger();
+			CountDownLatch started = new CountDownLatch(32);
+			ExecutorService threads = Executors.newFixedThreadPool(32);
+			for (int t = 0; t < 32; t++) {
+				int thread = t;
+				threads.submit(() -> {
+					started.countDown();
+					int i = 0;
+					while (running.get()) {
+						try {
+							int key = (thread * 7 + i++) % 100;
+							if (i % 5 == 0) {
+								cache.put(key, "written-" + key);
+							}
+							else if (cache.get(key, (k) -> "loaded-" + k) != null) {
+								answers.incrementAndGet();
+							}
+						}
+						catch (Throwable ex) {
+							seen.add(ex);
+						}
+					}
+				});
+			}
+			started.await();
+			await().atMost(Duration.ofSeconds(5)).until(() -> answers.get() > 1000);
+			this.redis.kill();
+			int beforeOutage = answers.get();
+			await().atMost(Duration.ofSeconds(20)).until(() -> answers.get() > beforeOutage + 5000);
+			assertThat(cache.stats().storeErrors()).as("store errors are counted").isPositive();
+			running.set(false);
+			threads.shutdown();
+			assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(seen).as("exceptions seen by callers").isEmpty();
+			// Written during the outage: in the first tier only.
+			cache.put(0, "during-outage");
+			assertThat(cache.getEntry(0)).isNotNull();
+			this.redis.restart();
+			await().atMost(Duration.ofSeconds(30)).until(() -> invalidations.subscriptions() >= 2);
+			// The store resumes by itself...
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+				cache.put("probe", "p");
+				assertThat(context.getBean(RedisGateway.class).get(
+						context.getEnvironment().getProperty("swr.redis.key-prefix") + "outage::probe")).isNotNull();
+			});
+			// ...and the first tier was cleared, since invalidations sent meanwhile were missed.
+			assertThat(cache.getEntry(0)).isNull();
+		});
+	}
+
+	@Test
+	void redisStoreWithoutARedisConnectionFailsStartupSayingWhatToAdd() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SwrAutoConfiguration.class))
+			.withPropertyValues("swr.store=redis")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("swr.store=redis needs a Redis connection")
+				.hasStackTraceContaining("spring-boot-starter-data-redis"));
+		tiered().withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("swr.store=tiered needs a Redis connection"));
+	}
+
+	@Test
+	void theMemoryStoreNeedsNoRedisEvenWhenRedisIsConfigured() {
+		tiered().withPropertyValues("swr.store=memory").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(RedisGateway.class);
+			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("m").store().kind()).isEqualTo("memory");
+		});
+	}
+
+
+}
