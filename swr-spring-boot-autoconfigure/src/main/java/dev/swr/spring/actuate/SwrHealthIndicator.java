@@ -13,6 +13,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import dev.swr.core.SwrCache;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrCircuitBreakers;
+import dev.swr.spring.cache.SwrSpringCache;
 
 /**
  * Health contributor {@code swr}: always {@code UP}, because the cache layer fails open (a dead
@@ -41,7 +42,7 @@ public class SwrHealthIndicator implements HealthIndicator {
 	public Health health() {
 		Map<String, Object> caches = new TreeMap<>();
 		for (String name : this.cacheManager.getCacheNames()) {
-			var cache = this.cacheManager.getExistingCache(name);
+			SwrSpringCache cache = this.cacheManager.getExistingCache(name);
 			if (cache != null) {
 				caches.put(name, details(cache.getNativeCache()));
 			}

@@ -18,6 +18,7 @@ import dev.swr.core.LoadTrigger;
 import dev.swr.core.RefreshScheduler;
 import dev.swr.core.SkipReason;
 import dev.swr.core.SwrCache;
+import dev.swr.core.SwrLoadListener;
 import dev.swr.core.SwrStats;
 import dev.swr.core.SwrStatus;
 import dev.swr.core.SwrStoreException;
@@ -38,7 +39,7 @@ import dev.swr.spring.cache.SwrCacheManager;
  * Caches are created on first use; each one's meters are bound when it is created. Loads that end
  * before {@link #bindTo} are not timed (they are still counted by the engine).
  */
-public class SwrMetrics implements MeterBinder, dev.swr.core.SwrLoadListener {
+public class SwrMetrics implements MeterBinder, SwrLoadListener {
 
 	private static final SwrStatus[] STATUSES = SwrStatus.values();
 
