@@ -375,6 +375,7 @@ public final class SwrCache<K, V> {
 		requireKey(key);
 		supersede(this.flights.remove(key));
 		evictFromStore(key);
+		this.stats.recordEviction();
 	}
 
 	/** Removes every entry of this cache; loads already running are not written. */
@@ -774,6 +775,7 @@ public final class SwrCache<K, V> {
 		}
 		try {
 			this.store.put(key, entry);
+			this.stats.recordPut();
 		}
 		catch (RuntimeException ex) {
 			storeFailed(key, SwrStoreException.Operation.PUT, ex);

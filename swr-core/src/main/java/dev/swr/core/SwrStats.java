@@ -31,6 +31,10 @@ public final class SwrStats {
 
 	private final LongAdder[] storeErrors = adders(OPERATIONS.length * STORE_REASONS.length);
 
+	private final LongAdder puts = new LongAdder();
+
+	private final LongAdder evictions = new LongAdder();
+
 	private static LongAdder[] adders(int count) {
 		LongAdder[] adders = new LongAdder[count];
 		for (int i = 0; i < count; i++) {
@@ -55,6 +59,24 @@ public final class SwrStats {
 
 	void recordStoreError(SwrStoreException.Operation operation, SwrStoreException.Reason reason) {
 		this.storeErrors[operation.ordinal() * STORE_REASONS.length + reason.ordinal()].increment();
+	}
+
+	void recordPut() {
+		this.puts.increment();
+	}
+
+	void recordEviction() {
+		this.evictions.increment();
+	}
+
+	/** Entries written to the store, by loads and by {@code put}. */
+	public long puts() {
+		return this.puts.sum();
+	}
+
+	/** Keys removed by {@code evict} (whether or not they were present); {@code clear} is not counted. */
+	public long evictions() {
+		return this.evictions.sum();
 	}
 
 	/** Reads answered with {@code status}. */

@@ -32,6 +32,14 @@ public interface SwrStore<K, V> {
 		return -1;
 	}
 
+	/**
+	 * Whether the store answers now, for health details. A remote store checks its connection; the
+	 * default (an in-process store) always answers. It must not throw and should be quick.
+	 */
+	default boolean isReachable() {
+		return true;
+	}
+
 	/** A short name of the kind of store, such as {@code memory} or {@code redis}, for diagnostics. */
 	String kind();
 

@@ -83,6 +83,15 @@ public record SwrOperation(Method method, String cacheName, ReturnKind returnKin
 
 	}
 
+	/**
+	 * The type of the key when it is one of the method's parameters ({@code #id}, {@code #p0}), so a
+	 * key given as text (an Actuator request) can be converted to the type the cache holds; else
+	 * {@code null}.
+	 */
+	public @Nullable Class<?> keyType() {
+		return (this.keyParameterIndex >= 0) ? this.method.getParameterTypes()[this.keyParameterIndex] : null;
+	}
+
 	/** {@code Class.method} for messages. */
 	public String methodDescription() {
 		return this.method.getDeclaringClass().getName() + "." + this.method.getName();

@@ -1,5 +1,6 @@
 package dev.swr.spring.cache;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -59,6 +61,15 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 
 	private Function<String, @Nullable CircuitBreaker> circuitBreakers = (name) -> null;
 
+	private @Nullable Function<String, @Nullable Function<Object, CircuitBreaker>> keyCircuitBreakers;
+
+	/** Guards {@link #cacheListeners} and {@link #announced}, so each listener sees each cache once. */
+	private final Object announcing = new Object();
+
+	private final List<Consumer<? super SwrSpringCache>> cacheListeners = new ArrayList<>();
+
+	private final List<SwrSpringCache> announced = new ArrayList<>();
+
 	/**
 	 * A manager over {@code engine}.
 	 * @param engine the engine whose clock, refresh pool and handlers every cache shares
@@ -99,6 +110,38 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 	}
 
 	/**
+	 * Sets a breaker per key, instead of one per cache, for each cache created from now on: given
+	 * the cache name, the function that hands out the breaker of a key (the same one for the same
+	 * key), or {@code null} for a cache without breakers. Takes precedence over
+	 * {@link #setCircuitBreakers}.
+	 */
+	public void setKeyCircuitBreakers(Function<String, @Nullable Function<Object, CircuitBreaker>> keyCircuitBreakers) {
+		this.keyCircuitBreakers = Objects.requireNonNull(keyCircuitBreakers, "keyCircuitBreakers");
+	}
+
+	/**
+	 * Calls {@code listener} once with every cache: at once with those created already, then with
+	 * each one created later, on the thread that created it, before the cache is first used. For
+	 * binding meters to caches, which are created lazily. It must be quick and must not throw.
+	 */
+	public void addCacheListener(Consumer<? super SwrSpringCache> listener) {
+		Objects.requireNonNull(listener, "listener");
+		synchronized (this.announcing) {
+			this.cacheListeners.add(listener);
+			this.announced.forEach(listener);
+		}
+	}
+
+	/**
+	 * The type of the keys of {@code cacheName} when its {@code @StaleWhileRevalidate} methods take
+	 * the key from one parameter of the same type ({@code key = "#id"}), else {@code null}.
+	 */
+	public @Nullable Class<?> getKeyType(String cacheName) {
+		Declared uses = this.declared.get(cacheName);
+		return (uses != null) ? uses.keyType() : null;
+	}
+
+	/**
 	 * Overrides the whole policy of one cache, above every other source. For settings computed in
 	 * code, through a {@link SwrCacheManagerCustomizer}.
 	 */
@@ -112,7 +155,8 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 	 * differently, or its settings make an invalid policy, naming the method and the setting
 	 */
 	public void declare(SwrOperation operation) {
-		Declared mine = new Declared(operation.methodDescription(), operation.overrides(), operation.valueType());
+		Declared mine = new Declared(operation.methodDescription(), operation.overrides(), operation.valueType(),
+				operation.keyType());
 		Declared merged = this.declared.merge(operation.cacheName(), mine, (existing, added) -> existing.merge(added,
 				operation.cacheName()));
 		resolvePolicy("@StaleWhileRevalidate on " + operation.methodDescription(), merged.overrides(),
@@ -121,12 +165,37 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 
 	@Override
 	public @Nullable Cache getCache(String name) {
-		return this.caches.computeIfAbsent(name, this::create);
+		return cacheOf(name);
 	}
 
 	/** The engine cache named {@code name}, created on first use. */
 	public SwrCache<Object, Object> getSwrCache(String name) {
-		return this.caches.computeIfAbsent(name, this::create).getNativeCache();
+		return cacheOf(name).getNativeCache();
+	}
+
+	/** The cache named {@code name} if it has been created, without creating it. */
+	public @Nullable SwrSpringCache getExistingCache(String name) {
+		return this.caches.get(name);
+	}
+
+	private SwrSpringCache cacheOf(String name) {
+		SwrSpringCache existing = this.caches.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		boolean[] created = new boolean[1];
+		SwrSpringCache cache = this.caches.computeIfAbsent(name, (key) -> {
+			created[0] = true;
+			return create(key);
+		});
+		if (created[0]) {
+			// Outside computeIfAbsent: a listener may look caches up.
+			synchronized (this.announcing) {
+				this.announced.add(cache);
+				this.cacheListeners.forEach((listener) -> listener.accept(cache));
+			}
+		}
+		return cache;
 	}
 
 	@Override
@@ -167,8 +236,13 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 		SwrEngine.CacheBuilder<Object, Object> builder = this.engine.newCache(name)
 			.policy(policy)
 			.store(this.storeFactory.createStore(name, maximumSizeOf(name), valueType));
-		CircuitBreaker breaker = this.circuitBreakers.apply(name);
-		if (breaker != null) {
+		Function<Object, CircuitBreaker> keyBreakers = (this.keyCircuitBreakers != null)
+				? this.keyCircuitBreakers.apply(name) : null;
+		CircuitBreaker breaker = (this.keyCircuitBreakers != null) ? null : this.circuitBreakers.apply(name);
+		if (keyBreakers != null) {
+			builder.circuitBreakers(keyBreakers);
+		}
+		else if (breaker != null) {
 			builder.circuitBreaker(breaker);
 		}
 		if (this.ttlPolicy != null) {
@@ -200,7 +274,8 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 	}
 
 	/** What the methods using one cache said about it. */
-	private record Declared(String methods, SwrOperation.Overrides overrides, ResolvableType valueType) {
+	private record Declared(String methods, SwrOperation.Overrides overrides, ResolvableType valueType,
+			@Nullable Class<?> keyType) {
 
 		Declared merge(Declared other, String cacheName) {
 			Map<String, Object[]> conflicts = new LinkedHashMap<>();
@@ -224,7 +299,8 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 					first(a.cacheNulls(), b.cacheNulls()));
 			ResolvableType type = this.valueType.toClass().equals(other.valueType.toClass()) ? this.valueType
 					: ResolvableType.NONE;
-			return new Declared(this.methods + ", " + other.methods, union, type);
+			Class<?> key = Objects.equals(this.keyType, other.keyType) ? this.keyType : null;
+			return new Declared(this.methods + ", " + other.methods, union, type, key);
 		}
 
 		private static void compare(Map<String, Object[]> conflicts, String setting, @Nullable Object a, @Nullable Object b) {

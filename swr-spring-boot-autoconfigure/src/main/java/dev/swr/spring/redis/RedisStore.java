@@ -83,6 +83,7 @@ public final class RedisStore implements SharedStore<Object, Object> {
 	}
 
 	/** Whether Redis answers now. */
+	@Override
 	public boolean isReachable() {
 		return this.redis.ping();
 	}

@@ -111,6 +111,7 @@ public final class TieredStore implements SharedStore<Object, Object> {
 	}
 
 	/** Whether Redis answers now; the first tier answers either way. */
+	@Override
 	public boolean isReachable() {
 		return this.shared.isReachable();
 	}

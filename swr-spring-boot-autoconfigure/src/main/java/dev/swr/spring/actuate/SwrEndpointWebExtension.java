@@ -1,0 +1,37 @@
+package dev.swr.spring.actuate;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+/**
+ * The HTTP side of {@link SwrEndpoint}: an unknown cache is a 404 for the deletes too (as Boot's
+ * {@code caches} endpoint does), not a silent 204.
+ */
+@EndpointWebExtension(endpoint = SwrEndpoint.class)
+public class SwrEndpointWebExtension {
+
+	private final SwrEndpoint endpoint;
+
+	/** An extension of {@code endpoint}. */
+	public SwrEndpointWebExtension(SwrEndpoint endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	/** {@code DELETE /actuator/swr/{cache}}: 204 when cleared, 404 for an unknown cache. */
+	@DeleteOperation
+	public WebEndpointResponse<Void> clear(@Selector String cache) {
+		return new WebEndpointResponse<>(this.endpoint.clear(cache) ? WebEndpointResponse.STATUS_NO_CONTENT
+				: WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	/** {@code DELETE /actuator/swr/{cache}/{key}}: 200 with what was evicted, 404 for an unknown cache. */
+	@DeleteOperation
+	public WebEndpointResponse<SwrEndpoint.EvictionDescriptor> evict(@Selector String cache, @Selector String key) {
+		SwrEndpoint.EvictionDescriptor evicted = this.endpoint.evict(cache, key);
+		return (evicted != null) ? new WebEndpointResponse<>(evicted)
+				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+}
