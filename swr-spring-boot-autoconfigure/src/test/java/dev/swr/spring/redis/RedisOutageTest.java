@@ -18,11 +18,14 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.swr.core.ManualClock;
 import dev.swr.core.SwrCache;
+import dev.swr.spring.actuate.SwrHealthIndicator;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
+import dev.swr.spring.autoconfigure.SwrHealthContributorAutoConfiguration;
 import dev.swr.spring.autoconfigure.SwrRedisAutoConfiguration;
 import dev.swr.spring.cache.SwrCacheManager;
 
@@ -114,6 +117,33 @@ class RedisOutageTest {
 			// ...and the first tier was cleared, since invalidations sent meanwhile were missed.
 			assertThat(cache.getEntry(0)).isNull();
 		});
+	}
+
+	@Test
+	void healthStaysUpAndShowsRedisUnreachableWhileItIsDown() throws Exception {
+		Assumptions.assumeTrue(this.redis.controllable(), "needs a redis-server of the test's own");
+		tiered().withConfiguration(AutoConfigurations.of(SwrHealthContributorAutoConfiguration.class)).run((context) -> {
+			SwrHealthIndicator health = context.getBean(SwrHealthIndicator.class);
+			context.getBean(SwrCacheManager.class).getSwrCache("health").get("k", (k) -> "v");
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(details(health)).containsEntry("store", "tiered").containsEntry("reachable", true);
+			this.redis.kill();
+			try {
+				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+				assertThat(details(health)).containsEntry("reachable", false);
+			}
+			finally {
+				this.redis.restart();
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(details(health)).containsEntry("reachable", true));
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static java.util.Map<String, Object> details(SwrHealthIndicator health) {
+		var caches = (java.util.Map<String, Object>) health.health().getDetails().get("caches");
+		return (java.util.Map<String, Object>) caches.get("health");
 	}
 
 	@Test
