@@ -77,6 +77,7 @@ PY
 }
 
 echo "wrk -t2 -c16 -d${seconds}s over /products/{1..50}, upstream latency 50 ms, loopback"
+echo
 echo "| run | req/s | p50 | p99 | requests | non-2xx | upstream calls (cumulative) | socket errors |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|"
 

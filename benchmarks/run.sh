@@ -42,8 +42,9 @@ cat "$out/machine.txt" >&2
 
 echo "== JMH: scenarios 1, 2, 3, 4, 6, 7" >&2
 java -jar "$jar" 'dev\.swr\.benchmarks\..*Benchmark\.' "${jmh_opts[@]}" -prof gc \
-  -rf json -rff "$out/jmh.json" -o "$out/jmh.log"
-grep -h "stale cache:" "$out/jmh.log" > "$out/stale-check.txt" || true
+  -rf json -rff "$out/jmh.json" -o "$out/jmh.log" > "$out/jmh-forks.log"
+# The forks' own lines (the stale benchmark's check) reach stdout, not the -o log.
+grep -h "stale cache:" "$out/jmh.log" "$out/jmh-forks.log" > "$out/stale-check.txt" || true
 
 echo "== scenario 5: stampede" >&2
 java -cp "$jar" dev.swr.benchmarks.StampedeBenchmark "$stampede_rounds" > "$out/stampede.md"

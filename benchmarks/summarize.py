@@ -38,7 +38,7 @@ def short(name):
 
 
 def fmt(value):
-    if value is None:
+    if not isinstance(value, (int, float)) or value != value:
         return "—"
     if value >= 100_000:
         return f"{value / 1000:,.0f} µs"
@@ -49,7 +49,7 @@ def fmt(value):
 
 def bytes_per_op(result):
     norm = result.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
-    return None if norm is None else norm["score"]
+    return norm["score"] if norm and isinstance(norm.get("score"), (int, float)) else None
 
 
 def main(path):
@@ -108,7 +108,7 @@ def main(path):
                 target = PEERS[n][1] or ""
             b = bytes_per_op(r)
             err = pm.get("scoreError")
-            err = "—" if err is None or err != err else fmt(err)
+            err = fmt(err)
             print(f"| {n.split('.', 1)[1]} | {fmt(pm['score'])} | {err} | {ratio} | {target} "
                   f"| {'—' if b is None else f'{b:,.0f}'} |")
 

@@ -36,7 +36,7 @@ public final class StampedeBenchmark {
 	public static void main(String[] args) throws Exception {
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 3;
 		boolean ok = true;
-		System.out.printf("%d callers, source latency %d ms, %d rounds per case (the last is reported; earlier ones warm up)%n",
+		System.out.printf("%d callers, source latency %d ms, %d rounds per case (the last is reported; earlier ones warm up)%n%n",
 				CALLERS, SOURCE_MILLIS, rounds);
 		System.out.println("| case | source calls | loads (trigger) | statuses | p50 | p99 | max |");
 		System.out.println("|---|---:|---|---|---:|---:|---:|");
