@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Load test of the sample app with wrk on loopback: GET /products/{id} over 50 keys, upstream
+# latency 50 ms, with stale-while-revalidate, with caching off (--swr.enabled=false), and each
+# during an upstream outage (POST /upstream/fail). Bounded: 2 threads, 16 connections, a fixed
+# duration per run; the apps it starts are stopped on exit.
+#
+# Usage: benchmarks/load.sh <seconds-per-run> <output-dir>   (run.sh calls it after building)
+set -euo pipefail
+
+seconds=${1:-15}
+out=${2:-$(mktemp -d)}
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar=$(ls "$root"/sample-app/target/sample-app-*.jar | grep -v -- '-plain\|sources\|javadoc' | head -1)
+lua="$root/benchmarks/wrk/products.lua"
+mkdir -p "$out"
+
+if ! command -v wrk >/dev/null; then
+  echo "wrk not found: installing it from the distribution's packages" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null || { apt-get update -q >/dev/null; apt-get install -y -q wrk >/dev/null; }
+  else sudo apt-get install -y -q wrk >/dev/null; fi
+fi
+
+app_pid=""
+stop_app() {
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+    kill "$app_pid"; wait "$app_pid" 2>/dev/null || true
+  fi
+  app_pid=""
+}
+trap stop_app EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_app <label> <extra args...>: starts the sample app on loopback, waits until it answers.
+# The caching-off run adds two stand-in beans (CachingOffBeans) through Boot's PropertiesLauncher:
+# with swr.enabled=false the sample app does not start on its own (it needs swrClock and
+# swrCacheManager by name).
+start_app() {
+  local label=$1; shift
+  local launch=(-jar "$jar")
+  if [ "$label" = off ]; then
+    launch=(-cp "$jar" -Dloader.path="$root/benchmarks/target/classes" -Dloader.main=dev.swr.sample.SampleApplication
+      org.springframework.boot.loader.launch.PropertiesLauncher --spring.main.sources=dev.swr.benchmarks.loadtest.CachingOffBeans)
+  fi
+  port=$(free_port)
+  java -Xmx512m "${launch[@]}" --server.address=127.0.0.1 --server.port="$port" --logging.level.root=WARN "$@" \
+    >"$out/app-$label.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 120); do
+    if curl -fs "http://127.0.0.1:$port/upstream" >/dev/null 2>&1; then break; fi
+    kill -0 "$app_pid" 2>/dev/null || { echo "sample app ($label) did not start; see $out/app-$label.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  curl -fs -X POST "http://127.0.0.1:$port/upstream/latency?ms=50" >/dev/null
+}
+
+# run_wrk <label>: one bounded wrk run; prints a table row.
+run_wrk() {
+  local label=$1
+  wrk -t2 -c16 -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$port" >"$out/wrk-$label.txt" 2>&1
+  local calls
+  calls=$(curl -fs "http://127.0.0.1:$port/upstream" | sed 's/.*"calls":\([0-9]*\).*/\1/')
+  python3 - "$out/wrk-$label.txt" "$label" "$calls" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def find(pattern, default="0"):
+    m = re.search(pattern, text)
+    return m.group(1) if m else default
+rps = float(find(r"Requests/sec:\s+([\d.]+)"))
+total = int(find(r"(\d+) requests in"))
+non2xx = int(find(r"Non-2xx or 3xx responses:\s+(\d+)"))
+errors = find(r"Socket errors:\s+(.*)", "none")
+p50 = find(r"50%\s+(\S+)")
+p99 = find(r"99%\s+(\S+)")
+print(f"| {sys.argv[2]} | {rps:,.0f} | {p50} | {p99} | {total:,} | {non2xx:,} | {sys.argv[3]} | {errors} |")
+PY
+}
+
+echo "wrk -t2 -c16 -d${seconds}s over /products/{1..50}, upstream latency 50 ms, loopback"
+echo
+echo "| run | req/s | p50 | p99 | requests | non-2xx | upstream calls (cumulative) | socket errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
+
+# With SWR. A 1 s fresh window (the sample's is 10 s) so that within a short run entries go stale
+# and are refreshed in the background, and the outage run exercises STALE answers, not only hits.
+start_app swr --swr.caches.products.fresh=1s
+seq 1 50 | xargs -P 16 -I{} curl -fs -o /dev/null "http://127.0.0.1:$port/products/{}"
+run_wrk "swr"
+curl -fs -X POST "http://127.0.0.1:$port/upstream/fail" >/dev/null
+run_wrk "swr, upstream failing"
+stop_app
+
+start_app off --swr.enabled=false
+run_wrk "caching off"
+curl -fs -X POST "http://127.0.0.1:$port/upstream/fail" >/dev/null
+run_wrk "caching off, upstream failing"
+stop_app
