@@ -3,6 +3,7 @@ package dev.swr.spring.redis;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -21,7 +22,6 @@ import org.springframework.data.redis.core.types.Expiration;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import dev.swr.core.SwrStoreException;
 
@@ -48,6 +48,8 @@ public final class RedisGateway implements AutoCloseable {
 	private final Object connecting = new Object();
 
 	private volatile @Nullable ReactiveRedisConnection connection;
+
+	private @Nullable CompletableFuture<ReactiveRedisConnection> pending;
 
 	/**
 	 * A gateway over {@code connectionFactory}.
@@ -155,22 +157,51 @@ public final class RedisGateway implements AutoCloseable {
 	}
 
 	/**
-	 * The long-lived reactive connection, created on first use. Creating it may block on a connect;
-	 * that happens on another thread so the caller still waits no longer than the command timeout.
+	 * The long-lived reactive connection, created on first use. Creating it may block on a connect
+	 * that takes longer than the command timeout (a cold client, a busy machine): it runs on a thread
+	 * of its own and is never cancelled, so callers wait at most the command timeout each and a later
+	 * call finds the connection ready. A failed attempt is retried by the next call.
 	 */
 	private ReactiveRedisConnection connection() {
 		ReactiveRedisConnection current = this.connection;
 		if (current != null) {
 			return current;
 		}
+		CompletableFuture<ReactiveRedisConnection> attempt;
 		synchronized (this.connecting) {
-			if (this.connection == null) {
-				this.connection = Mono.fromCallable(this.connectionFactory::getReactiveConnection)
-					.subscribeOn(Schedulers.boundedElastic())
-					.timeout(this.commandTimeout)
-					.block();
+			if (this.connection != null) {
+				return this.connection;
 			}
-			return this.connection;
+			if (this.pending == null || this.pending.isCompletedExceptionally()) {
+				CompletableFuture<ReactiveRedisConnection> started = new CompletableFuture<>();
+				Thread connector = new Thread(() -> {
+					try {
+						started.complete(this.connectionFactory.getReactiveConnection());
+					}
+					catch (Throwable ex) {
+						started.completeExceptionally(ex);
+					}
+				}, "swr-redis-connect");
+				connector.setDaemon(true);
+				connector.start();
+				this.pending = started;
+			}
+			attempt = this.pending;
+		}
+		try {
+			ReactiveRedisConnection connected = attempt.get(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			this.connection = connected;
+			return connected;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while connecting to Redis", ex);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw Exceptions.propagate(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw Exceptions.propagate(ex);
 		}
 	}
 

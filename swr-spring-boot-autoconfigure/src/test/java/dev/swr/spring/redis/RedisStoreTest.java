@@ -127,6 +127,55 @@ class RedisStoreTest {
 	}
 
 	@Test
+	void aConnectSlowerThanTheCommandTimeoutIsNotCancelledAndLaterCallsUseIt() {
+		java.util.concurrent.CountDownLatch connectAllowed = new java.util.concurrent.CountDownLatch(1);
+		AtomicInteger attempts = new AtomicInteger();
+		java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+		org.springframework.data.redis.connection.ReactiveRedisConnectionFactory slow = new org.springframework.data.redis.connection.ReactiveRedisConnectionFactory() {
+
+			@Override
+			public org.springframework.data.redis.connection.ReactiveRedisConnection getReactiveConnection() {
+				attempts.incrementAndGet();
+				try {
+					// A cold client on a busy machine: the connect outlasts the 250 ms command timeout.
+					connectAllowed.await();
+				}
+				catch (InterruptedException ex) {
+					cancelled.set(true);
+					throw new IllegalStateException("the connect was cancelled", ex);
+				}
+				return RedisStoreTest.this.connectionFactory.getReactiveConnection();
+			}
+
+			@Override
+			public org.springframework.data.redis.connection.ReactiveRedisClusterConnection getReactiveClusterConnection() {
+				throw new UnsupportedOperationException("standalone");
+			}
+
+			@Override
+			public org.springframework.dao.DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+				return null;
+			}
+
+		};
+		RedisGateway gateway = new RedisGateway(slow, Duration.ofMillis(250));
+		try {
+			assertThatExceptionOfType(SwrStoreException.class).isThrownBy(() -> gateway.get(this.prefix + "k"))
+				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(SwrStoreException.Reason.TIMEOUT));
+			connectAllowed.countDown();
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+				gateway.set(this.prefix + "k", new byte[] { 1 }, System.currentTimeMillis() + 60_000);
+				assertThat(gateway.get(this.prefix + "k")).containsExactly(1);
+			});
+			assertThat(cancelled).as("connect interrupted").isFalse();
+			assertThat(attempts).as("one connect, reused").hasValue(1);
+		}
+		finally {
+			gateway.close();
+		}
+	}
+
+	@Test
 	void aLeaseIsHeldByOneTakerAndReleasedOnlyWithItsToken() {
 		RedisStore store = (RedisStore) new RedisStoreFactory(this.gateway, EnvelopeCodec.builder().build(), this.clock,
 				this.prefix, true, Duration.ZERO, null, null)
