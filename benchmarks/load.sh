@@ -32,16 +32,11 @@ trap stop_app EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 # start_app <label> <extra args...>: starts the sample app on loopback, waits until it answers.
-# The caching-off run adds two stand-in beans (CachingOffBeans) through Boot's PropertiesLauncher:
-# with swr.enabled=false the sample app does not start on its own (it needs swrClock and
-# swrCacheManager by name).
+# The caching-off run passes --swr.enabled=false (the sample then supplies a clock and a no-op cache
+# manager of its own).
 start_app() {
   local label=$1; shift
   local launch=(-jar "$jar")
-  if [ "$label" = off ]; then
-    launch=(-cp "$jar" -Dloader.path="$root/benchmarks/target/classes" -Dloader.main=dev.swr.sample.SampleApplication
-      org.springframework.boot.loader.launch.PropertiesLauncher --spring.main.sources=dev.swr.benchmarks.loadtest.CachingOffBeans)
-  fi
   port=$(free_port)
   java -Xmx512m "${launch[@]}" --server.address=127.0.0.1 --server.port="$port" --logging.level.root=WARN "$@" \
     >"$out/app-$label.log" 2>&1 &
