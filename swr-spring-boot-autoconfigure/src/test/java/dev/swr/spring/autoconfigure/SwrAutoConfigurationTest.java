@@ -195,7 +195,7 @@ class SwrAutoConfigurationTest {
 			java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
 			cache.get("k", (key) -> {
 				running.countDown();
-				Thread.sleep(Long.MAX_VALUE); // a refresh that only ends when interrupted
+				new java.util.concurrent.CountDownLatch(1).await(); // a refresh that only ends when interrupted
 				return "never";
 			});
 			running.await();
