@@ -218,11 +218,9 @@ public final class SwrCache<K, V> {
 			return completed(entry.value(), SwrStatus.STALE);
 		}
 		Object started = startRefresh(key, blocking, entry, now, LoadTrigger.EXPIRED, storeIf);
-		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
-			return completed(entry.value(), SwrStatus.FALLBACK);
-		}
-		if (!(started instanceof Flight<?>)) {
-			return completed(entry.value(), SwrStatus.EXPIRED);
+		SwrStatus unwaited = statusWithoutAFlight(started);
+		if (unwaited != null) {
+			return completed(entry.value(), unwaited);
 		}
 		@SuppressWarnings("unchecked")
 		Flight<V> flight = (Flight<V>) started;
@@ -482,11 +480,9 @@ public final class SwrCache<K, V> {
 	private SwrResult<V> readExpired(K key, SwrLoader<? super K, ? extends V> loader, SwrEntry<V> entry, long now,
 			@Nullable Predicate<? super V> storeIf) {
 		Object started = startRefresh(key, loader, entry, now, LoadTrigger.EXPIRED, storeIf);
-		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
-			return answer(entry.value(), SwrStatus.FALLBACK);
-		}
-		if (!(started instanceof Flight<?>)) {
-			return answer(entry.value(), SwrStatus.EXPIRED);
+		SwrStatus unwaited = statusWithoutAFlight(started);
+		if (unwaited != null) {
+			return answer(entry.value(), unwaited);
 		}
 		@SuppressWarnings("unchecked")
 		Flight<V> flight = (Flight<V>) started;
@@ -505,6 +501,18 @@ public final class SwrCache<K, V> {
 		catch (ExecutionException ex) {
 			return answer(entry.value(), sourceFailed(ex) ? SwrStatus.FALLBACK : SwrStatus.EXPIRED);
 		}
+	}
+
+	/**
+	 * How an expired read is answered when {@link #startRefresh} gave no flight to wait for:
+	 * {@code FALLBACK} when the source is failing (backoff, open breaker), {@code EXPIRED} when it
+	 * could not be asked in time (saturated, lease held elsewhere); {@code null} when there is a flight.
+	 */
+	private static @Nullable SwrStatus statusWithoutAFlight(Object started) {
+		if (started == SkipReason.BACKOFF || started == SkipReason.CIRCUIT_OPEN) {
+			return SwrStatus.FALLBACK;
+		}
+		return (started instanceof Flight<?>) ? null : SwrStatus.EXPIRED;
 	}
 
 	private SwrResult<V> answer(@Nullable V value, SwrStatus status) {
