@@ -38,9 +38,6 @@ import org.springframework.util.StringValueResolver;
  */
 public class SwrOperationSource {
 
-	private static final SwrOperation NONE = new SwrOperation(Object.class.getMethods()[0], "", SwrOperation.ReturnKind.PLAIN,
-			ResolvableType.NONE, null, -1, null, null, SwrOperation.Overrides.NONE);
-
 	private static final Pattern VARIABLE = Pattern.compile("#(?!root\\b|this\\b)([A-Za-z_$][A-Za-z0-9_$]*)");
 
 	private static final Pattern INDEXED = Pattern.compile("[pa](\\d+)");
@@ -54,7 +51,8 @@ public class SwrOperationSource {
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
-	private final Map<MethodClassKey, SwrOperation> operations = new ConcurrentHashMap<>(256);
+	/** Per method and target class: the operation, or empty for a method without one. */
+	private final Map<MethodClassKey, Optional<SwrOperation>> operations = new ConcurrentHashMap<>(256);
 
 	private final BiConsumer<SwrOperation, String> listener;
 
@@ -82,19 +80,16 @@ public class SwrOperationSource {
 			return null;
 		}
 		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
-		SwrOperation cached = this.operations.get(cacheKey);
+		Optional<SwrOperation> cached = this.operations.get(cacheKey);
 		if (cached == null) {
-			SwrOperation parsed = parse(method, targetClass);
-			cached = (parsed != null) ? parsed : NONE;
-			SwrOperation raced = this.operations.putIfAbsent(cacheKey, cached);
-			if (raced == null && parsed != null) {
-				this.listener.accept(parsed, parsed.methodDescription());
-			}
-			else if (raced != null) {
-				cached = raced;
+			Optional<SwrOperation> parsed = Optional.ofNullable(parse(method, targetClass));
+			Optional<SwrOperation> raced = this.operations.putIfAbsent(cacheKey, parsed);
+			cached = (raced != null) ? raced : parsed;
+			if (raced == null) {
+				parsed.ifPresent((operation) -> this.listener.accept(operation, operation.methodDescription()));
 			}
 		}
-		return (cached != NONE) ? cached : null;
+		return cached.orElse(null);
 	}
 
 	private @Nullable SwrOperation parse(Method method, @Nullable Class<?> targetClass) {
