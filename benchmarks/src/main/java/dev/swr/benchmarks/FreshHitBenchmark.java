@@ -9,7 +9,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.swr.core.CoarseClock;
+import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrCache;
+import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrLoader;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,6 +51,10 @@ public class FreshHitBenchmark {
 
 	private Cache<Long, Product> caffeineSized;
 
+	private Cache<Long, Product> caffeineExpiringCoarse;
+
+	private MemoryStore<Long, Product> memoryStore;
+
 	private final ConcurrentHashMap<Long, Product> map = new ConcurrentHashMap<>();
 
 	private final InstantSource systemClock = InstantSource.system();
@@ -66,12 +72,21 @@ public class FreshHitBenchmark {
 		this.caffeineExpiring = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 		this.caffeineSized = Caffeine.newBuilder().maximumSize(10_000).build();
 		this.coarseClock = CoarseClock.start();
+		CoarseClock ticking = this.coarseClock;
+		this.caffeineExpiringCoarse = Caffeine.newBuilder()
+			.maximumSize(10_000)
+			.expireAfterWrite(Duration.ofMinutes(1))
+			.ticker(() -> ticking.millis() * 1_000_000L)
+			.build();
+		this.memoryStore = new MemoryStore<>(10_000, this.coarseClock);
 
 		Product value = Product.of(this.key);
 		this.swr.put(this.key, value);
 		this.caffeineRefresh.put(this.key, value);
 		this.caffeineExpiring.put(this.key, value);
 		this.caffeineSized.put(this.key, value);
+		this.caffeineExpiringCoarse.put(this.key, value);
+		this.memoryStore.put(this.key, this.swr.getEntry(this.key));
 		this.map.put(this.key, value);
 	}
 
@@ -95,6 +110,18 @@ public class FreshHitBenchmark {
 	@Benchmark
 	public Product caffeineExpireAfterWriteGetIfPresent() {
 		return this.caffeineExpiring.getIfPresent(this.key);
+	}
+
+	/** Context: Caffeine's expiring read with the coarse clock as its ticker, as our memory store reads. */
+	@Benchmark
+	public Product caffeineExpireAfterWriteCoarseTickerGetIfPresent() {
+		return this.caffeineExpiringCoarse.getIfPresent(this.key);
+	}
+
+	/** Context: our memory store alone, without the engine's freshness check and counters. */
+	@Benchmark
+	public SwrEntry<Product> memoryStoreGet() {
+		return this.memoryStore.get(this.key);
 	}
 
 	@Benchmark
