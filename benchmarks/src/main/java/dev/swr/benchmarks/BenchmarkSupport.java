@@ -24,7 +24,7 @@ final class BenchmarkSupport {
 		long misses = cache.stats().gets(SwrStatus.MISS);
 		if (hits < minimum || misses > 1) {
 			throw new IllegalStateException(label + ": expected fresh hits only, but saw " + hits + " hits and "
-					+ misses + " misses");
+					+ misses + " misses (" + cache.stats() + ")");
 		}
 	}
 

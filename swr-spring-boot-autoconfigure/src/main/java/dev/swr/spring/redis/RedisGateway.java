@@ -145,12 +145,13 @@ public final class RedisGateway implements AutoCloseable {
 		}
 		long start = System.nanoTime();
 		try {
-			T result = command.apply(connection()).timeout(timeout).block();
+			// block(timeout) waits on the subscriber's latch with a deadline: no timer is scheduled per command.
+			T result = command.apply(connection()).block(timeout);
 			this.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return result;
 		}
 		catch (RuntimeException ex) {
-			SwrStoreException failure = translate(operation, key, Exceptions.unwrap(ex));
+			SwrStoreException failure = translate(operation, key, cause(ex));
 			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
 			throw failure;
 		}
@@ -203,6 +204,17 @@ public final class RedisGateway implements AutoCloseable {
 		catch (TimeoutException ex) {
 			throw Exceptions.propagate(ex);
 		}
+	}
+
+	/**
+	 * What went wrong: a timed-out {@code block} throws an {@code IllegalStateException} caused by a
+	 * {@code TimeoutException}, anything else arrives wrapped by Reactor at most once.
+	 */
+	private static Throwable cause(RuntimeException ex) {
+		if (ex instanceof IllegalStateException && ex.getCause() instanceof TimeoutException timeout) {
+			return timeout;
+		}
+		return Exceptions.unwrap(ex);
 	}
 
 	private SwrStoreException translate(SwrStoreException.Operation operation, String key, Throwable ex) {
