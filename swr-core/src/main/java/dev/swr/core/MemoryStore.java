@@ -3,11 +3,13 @@ package dev.swr.core;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +51,23 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 	 * @throws IllegalArgumentException if {@code maximumSize} or {@code maximumLife} is not positive
 	 */
 	public MemoryStore(long maximumSize, InstantSource clock, @Nullable Duration maximumLife) {
+		this(maximumSize, clock, maximumLife, null);
+	}
+
+	/**
+	 * A store like {@link #MemoryStore(long, InstantSource, Duration)} that tells {@code onEvicted}
+	 * of each entry it drops by itself: past its {@code expiresAt} or life cap, or to stay within
+	 * {@code maximumSize}. It is not told of {@link #evict}, {@link #clear} or a replacing
+	 * {@link #put}. It runs inside the removal, atomically with it, so it must be quick and must not
+	 * call this store.
+	 * @param maximumSize the bound on entries
+	 * @param clock the engine's clock
+	 * @param maximumLife the cap on an entry's stay, or {@code null} for none
+	 * @param onEvicted told of each key and entry dropped, or {@code null}
+	 * @throws IllegalArgumentException if {@code maximumSize} or {@code maximumLife} is not positive
+	 */
+	public MemoryStore(long maximumSize, InstantSource clock, @Nullable Duration maximumLife,
+			@Nullable BiConsumer<? super K, ? super SwrEntry<V>> onEvicted) {
 		if (maximumLife != null && (maximumLife.isNegative() || maximumLife.isZero())) {
 			throw new IllegalArgumentException("'local-ttl' must be positive but was " + maximumLife);
 		}
@@ -58,13 +77,20 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 		if (clock == null) {
 			throw new IllegalArgumentException("'clock' must be set");
 		}
-		this.entries = Caffeine.newBuilder()
+		Caffeine<K, SwrEntry<V>> builder = Caffeine.newBuilder()
 			.maximumSize(maximumSize)
 			.expireAfter(new UntilExpiresAt<K, V>((maximumLife != null) ? maximumLife.toNanos() : Long.MAX_VALUE))
 			.ticker(() -> clock.millis() * NANOS_PER_MILLI)
 			// Maintenance on the calling thread: no pool threads to outlive the cache.
-			.executor(Runnable::run)
-			.build();
+			.executor(Runnable::run);
+		if (onEvicted != null) {
+			builder = builder.evictionListener((K key, SwrEntry<V> entry, RemovalCause cause) -> {
+				if (key != null && entry != null) {
+					onEvicted.accept(key, entry);
+				}
+			});
+		}
+		this.entries = builder.build();
 		this.policy = this.entries.policy();
 	}
 

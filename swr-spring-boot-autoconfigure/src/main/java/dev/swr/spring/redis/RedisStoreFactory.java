@@ -8,7 +8,6 @@ import org.springframework.core.ResolvableType;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.type.TypeFactory;
 
-import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrStore;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.core.serial.SerializingStore;
@@ -72,7 +71,7 @@ public final class RedisStoreFactory implements SwrStoreFactory {
 		if (this.invalidations == null) {
 			return shared;
 		}
-		TieredStore tiered = new TieredStore(cacheName, new MemoryStore<>(maximumSize, this.clock, this.localTtl), shared,
+		TieredStore tiered = new TieredStore(cacheName, maximumSize, this.clock, this.localTtl, shared,
 				this.invalidations);
 		this.invalidations.register(tiered);
 		return tiered;

@@ -1,6 +1,8 @@
 package dev.swr.spring.redis;
 
 import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,68 +17,84 @@ import dev.swr.core.SwrStoreException;
  * Redis, so a dead Redis leaves hot keys answering. Every write and evict is published on the
  * invalidation channel, and the other instances drop the key from their first tier.
  * <p>
- * First-tier keys are the keys' string forms, the same as in Redis, so an invalidation message
- * names exactly the entry to drop.
+ * The first tier is keyed by the keys themselves, so a hit costs what a memory-store hit costs and
+ * allocates nothing. Invalidation messages carry a key's string form (as Redis does), so the store
+ * keeps an index from string form to key for the entries of its first tier. The index is written
+ * after the first tier and cleared before it, and Caffeine reports its own evictions atomically,
+ * so whenever the first tier holds a key the index names it: a message never misses an entry.
  */
 public final class TieredStore implements SharedStore<Object, Object> {
 
 	private final String cacheName;
 
-	private final MemoryStore<String, Object> local;
+	private final MemoryStore<Object, Object> local;
+
+	/** String form → key, for every key of the first tier (and, briefly, some it just dropped). */
+	private final ConcurrentHashMap<String, Object> keysByText = new ConcurrentHashMap<>();
 
 	private final RedisStore shared;
 
 	private final RedisInvalidations invalidations;
 
-	TieredStore(String cacheName, MemoryStore<String, Object> local, RedisStore shared,
+	/**
+	 * A tiered store over {@code shared}.
+	 * @param cacheName the cache's name, which invalidation messages carry
+	 * @param maximumSize the bound on first-tier entries
+	 * @param clock the engine's clock
+	 * @param localTtl {@code swr.tiered.local-ttl}: the longest a first-tier entry is kept
+	 * @param shared the Redis store
+	 * @param invalidations where writes and evicts are published
+	 */
+	TieredStore(String cacheName, long maximumSize, InstantSource clock, @Nullable Duration localTtl, RedisStore shared,
 			RedisInvalidations invalidations) {
 		this.cacheName = cacheName;
-		this.local = local;
+		this.local = new MemoryStore<>(maximumSize, clock, localTtl,
+				(key, entry) -> this.keysByText.remove(String.valueOf(key), key));
 		this.shared = shared;
 		this.invalidations = invalidations;
 	}
 
 	@Override
 	public @Nullable SwrEntry<Object> get(Object key) {
-		String localKey = String.valueOf(key);
-		SwrEntry<Object> entry = this.local.get(localKey);
+		SwrEntry<Object> entry = this.local.get(key);
 		if (entry != null) {
 			return entry;
 		}
 		entry = this.shared.get(key);
 		if (entry != null) {
-			this.local.put(localKey, entry);
+			putLocal(key, String.valueOf(key), entry);
 		}
 		return entry;
 	}
 
 	@Override
 	public void put(Object key, SwrEntry<Object> entry) {
-		String localKey = String.valueOf(key);
-		this.local.put(localKey, entry);
+		String text = String.valueOf(key);
+		putLocal(key, text, entry);
 		try {
 			this.shared.put(key, entry);
 		}
 		finally {
-			this.invalidations.publishEvict(this.cacheName, localKey, SwrStoreException.Operation.PUT);
+			this.invalidations.publishEvict(this.cacheName, text, SwrStoreException.Operation.PUT);
 		}
 	}
 
 	@Override
 	public void evict(Object key) {
-		String localKey = String.valueOf(key);
-		this.local.evict(localKey);
+		String text = String.valueOf(key);
+		this.keysByText.remove(text, key);
+		this.local.evict(key);
 		try {
 			this.shared.evict(key);
 		}
 		finally {
-			this.invalidations.publishEvict(this.cacheName, localKey, SwrStoreException.Operation.EVICT);
+			this.invalidations.publishEvict(this.cacheName, text, SwrStoreException.Operation.EVICT);
 		}
 	}
 
 	@Override
 	public void clear() {
-		this.local.clear();
+		clearLocal();
 		try {
 			this.shared.clear();
 		}
@@ -116,14 +134,33 @@ public final class TieredStore implements SharedStore<Object, Object> {
 		return this.shared.isReachable();
 	}
 
-	/** Drops one key from the first tier only (another instance changed it). */
-	void dropLocal(String key) {
-		this.local.evict(key);
+	/** Drops the key whose string form is {@code text} from the first tier only (another instance changed it). */
+	void dropLocal(String text) {
+		Object key = this.keysByText.remove(text);
+		if (key != null) {
+			this.local.evict(key);
+		}
 	}
 
 	/** Empties the first tier only. */
 	void clearLocal() {
+		this.keysByText.clear();
 		this.local.clear();
+	}
+
+	/** The first tier first, then the index: a reader of the index never misses a key the tier holds. */
+	private void putLocal(Object key, String text, SwrEntry<Object> entry) {
+		this.local.put(key, entry);
+		Object previous = this.keysByText.put(text, key);
+		if (previous != null && !previous.equals(key)) {
+			// Another key with the same string form (42 and "42"): one Redis entry, so one local entry.
+			this.local.evict(previous);
+		}
+	}
+
+	/** How many string forms the index holds; for tests. */
+	int indexedKeys() {
+		return this.keysByText.size();
 	}
 
 	String cacheName() {
