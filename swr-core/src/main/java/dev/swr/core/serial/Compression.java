@@ -68,6 +68,12 @@ public enum Compression {
 			throw SwrSerializationException.corrupt("Entry is zstd-compressed but zstd-jni is not on the classpath");
 		}
 		try {
+			if (this == ZSTD) {
+				byte[] whole = ZstdSupport.decompressDeclaredSize(data, offset, length, maxSize);
+				if (whole != null) {
+					return whole;
+				}
+			}
 			InputStream in = (this == GZIP) ? new GZIPInputStream(new ByteArrayInputStream(data, offset, length))
 					: ZstdSupport.decompressingStream(new ByteArrayInputStream(data, offset, length));
 			try (in) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The only class that touches zstd-jni, so that the rest of the package loads without it. Only
@@ -20,6 +21,29 @@ final class ZstdSupport {
 
 	static byte[] compress(byte[] data) {
 		return Zstd.compress(data, LEVEL);
+	}
+
+	/**
+	 * Decompresses a frame that declares its size (ours always do) in one call into an array of
+	 * exactly that size, when the size is at most {@code maxSize}; a streaming decoder would first
+	 * allocate its ~128 KB window buffers, which for a 1 KB value costs many times the work. A
+	 * forged size cannot allocate more than {@code maxSize}, and output that does not match it is
+	 * refused by zstd.
+	 * @return the data, or {@code null} if the frame does not declare a usable size (then stream it)
+	 * @throws IOException if the frame declares a size but is not valid
+	 */
+	static byte @Nullable [] decompressDeclaredSize(byte[] data, int offset, int length, int maxSize) throws IOException {
+		long declared = Zstd.getFrameContentSize(data, offset, length);
+		if (declared <= 0 || declared > maxSize) {
+			return null;
+		}
+		byte[] out = new byte[(int) declared];
+		long written = Zstd.decompressByteArray(out, 0, out.length, data, offset, length);
+		if (Zstd.isError(written) || written != declared) {
+			throw new IOException("zstd frame declares " + declared + " bytes but "
+					+ (Zstd.isError(written) ? "is invalid: " + Zstd.getErrorName(written) : "holds " + written));
+		}
+		return out;
 	}
 
 	static InputStream decompressingStream(InputStream compressed) throws IOException {

@@ -1,5 +1,7 @@
 package dev.swr.core.serial;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdOutputStream;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStoreException.Reason;
 import org.junit.jupiter.api.Test;
@@ -244,6 +247,32 @@ class EnvelopeCodecTests {
 		assertThat(atLimit.decode(bytes, STRING).value()).isEqualTo(value);
 		assertThatExceptionOfType(SwrSerializationException.class).isThrownBy(() -> belowLimit.decode(bytes, STRING))
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.CORRUPT));
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { -1, 1 })
+	void zstdFrameWhoseDeclaredSizeIsWrongIsCorrupt(int error) {
+		byte[] json = this.serializer.serialize(compressibleString(1000), STRING);
+		byte[] frame = Zstd.compress(json);
+		// 4 magic bytes, then the descriptor: one segment, the size in the next 2 bytes (LE, minus 256).
+		assertThat(frame[4] & 0xE0).as("frame header descriptor").isEqualTo(0x60);
+		assertThat((frame[5] & 0xFF | (frame[6] & 0xFF) << 8) + 256).isEqualTo(json.length);
+		int forged = json.length + error - 256;
+		frame[5] = (byte) forged;
+		frame[6] = (byte) (forged >> 8);
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_ZSTD, frame), "Cannot decompress ZSTD payload");
+	}
+
+	@Test
+	void zstdFrameThatDoesNotDeclareItsSizeIsStillDecoded() throws IOException {
+		String value = compressibleString(3000);
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		try (ZstdOutputStream zstd = new ZstdOutputStream(frame)) {
+			zstd.write(this.serializer.serialize(value, STRING));
+		}
+		assertThat(Zstd.getFrameContentSize(frame.toByteArray())).as("no declared size").isNotPositive();
+		assertThat(codec().decode(envelope(EnvelopeCodec.FLAG_ZSTD, frame.toByteArray()), STRING).value())
+			.isEqualTo(value);
 	}
 
 	@Test
