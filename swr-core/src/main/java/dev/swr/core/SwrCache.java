@@ -179,6 +179,33 @@ public final class SwrCache<K, V> {
 	}
 
 	/**
+	 * Like {@link #getWithStatus(Object, SwrLoader, Predicate)} but returns the value only; the
+	 * status is tracked for {@link SwrStatus#last()} all the same. Made for callers whose loader
+	 * needs a per-call context, such as the method invocation of an interceptor: the loader gets it
+	 * as an argument instead of capturing it, and a fresh hit allocates neither a loader nor a result.
+	 * @param key the key
+	 * @param context handed to {@code loader} whenever it loads (on this thread or a refresh thread)
+	 * @param loader loads the value on a miss or a refresh
+	 * @param storeIf decides whether a loaded value is cached; {@code null} caches every value
+	 * @param <C> the context type
+	 * @return the value, possibly {@code null} when null results are loaded or cached
+	 */
+	public <C> @Nullable V getTracked(K key, C context, SwrContextLoader<? super K, ? super C, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf) {
+		requireArguments(key, loader);
+		long now = this.clock.millis();
+		SwrEntry<V> entry = read(key);
+		if (entry != null && now < entry.freshUntil()) {
+			this.stats.recordGet(SwrStatus.HIT);
+			SwrStatus.track(SwrStatus.HIT);
+			return entry.value();
+		}
+		SwrResult<V> result = readPastFresh(key, (loading) -> loader.load(loading, context), entry, now, storeIf);
+		SwrStatus.track(result.status());
+		return result.value();
+	}
+
+	/**
 	 * Like {@link #getWithStatus}, for a source with an asynchronous client: the calling thread never
 	 * waits. A miss calls {@code loader} on this thread to start the load and the returned future
 	 * completes with it; concurrent callers share it. Refreshes run on the refresh pool, which waits

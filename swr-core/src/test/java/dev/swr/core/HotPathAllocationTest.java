@@ -40,6 +40,38 @@ class HotPathAllocationTest {
 		}
 	}
 
+	@Test
+	void freshHitThroughGetTrackedWithAContextAllocatesNothing() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		assumeThat(threads.isThreadAllocatedMemorySupported()).isTrue();
+		threads.setThreadAllocatedMemoryEnabled(true);
+		try (SwrEngine engine = SwrEngine.builder().clock(new ManualClock()).build()) {
+			SwrCache<String, String> cache = engine.<String, String>newCache("hot")
+				.policy(SwrPolicy.builder().fresh(Duration.ofHours(1)).build())
+				.build();
+			SwrContextLoader<String, StringBuilder, String> loader = (key, context) -> context.toString();
+			StringBuilder context = new StringBuilder("value");
+			cache.getTracked("key", context, loader, null);
+			long tid = Thread.currentThread().getId();
+			hitTracked(cache, context, loader);
+			long before = threads.getThreadAllocatedBytes(tid);
+			int sum = hitTracked(cache, context, loader);
+			long allocated = threads.getThreadAllocatedBytes(tid) - before;
+			assertThat(sum).isEqualTo(HITS * 5);
+			assertThat(allocated).as("bytes allocated by %d fresh hits", HITS).isLessThan(HITS / 10);
+			assertThat(SwrStatus.last()).isEqualTo(SwrStatus.HIT);
+		}
+	}
+
+	private static int hitTracked(SwrCache<String, String> cache, StringBuilder context,
+			SwrContextLoader<String, StringBuilder, String> loader) {
+		int sum = 0;
+		for (int i = 0; i < HITS; i++) {
+			sum += cache.getTracked("key", context, loader, null).length();
+		}
+		return sum;
+	}
+
 	private static int hit(SwrCache<String, String> cache, String key, SwrLoader<String, String> loader) {
 		int sum = 0;
 		for (int i = 0; i < HITS; i++) {

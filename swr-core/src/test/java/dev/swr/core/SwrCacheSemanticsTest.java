@@ -66,6 +66,31 @@ class SwrCacheSemanticsTest {
 	}
 
 	@Test
+	void getTrackedHandsItsContextToTheLoaderOnAMissAndARefreshAndTracksEachStatus() {
+		SwrContextLoader<String, String, String> loader = (key, context) -> key + "-" + context + "-v"
+				+ this.loads.incrementAndGet();
+		assertThat(this.cache.getTracked("a", "first call", loader, null)).isEqualTo("a-first call-v1");
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.MISS);
+		assertThat(this.cache.getTracked("a", "second call", loader, null)).isEqualTo("a-first call-v1");
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.HIT);
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(this.cache.getTracked("a", "stale call", loader, null)).isEqualTo("a-first call-v1");
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.STALE);
+		this.refreshes.runAll();
+		assertThat(this.cache.getTracked("a", "later call", loader, (value) -> true)).isEqualTo("a-stale call-v2");
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.HIT);
+		assertThat(this.cache.stats().gets(SwrStatus.HIT)).isEqualTo(2);
+		assertThat(this.cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.SUCCESS)).isEqualTo(1);
+	}
+
+	@Test
+	void getTrackedStoresALoadedValueOnlyWhenStoreIfSaysSo() {
+		assertThat(this.cache.getTracked("a", "ctx", (key, context) -> "not this", (value) -> false))
+			.isEqualTo("not this");
+		assertThat(this.cache.getEntry("a")).isNull();
+	}
+
+	@Test
 	void freshEntryIsAHitWithoutALoad() {
 		this.cache.get("a", this::load);
 		this.clock.advance(Duration.ofMillis(9_999));

@@ -23,6 +23,7 @@ import org.springframework.expression.Expression;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.swr.core.SwrCache;
+import dev.swr.core.SwrContextLoader;
 import dev.swr.core.SwrResult;
 import dev.swr.spring.annotation.SwrOperation;
 import dev.swr.spring.annotation.SwrOperationSource;
@@ -84,10 +85,8 @@ public class SwrInterceptor implements MethodInterceptor {
 		Predicate<Object> storeIf = (operation.unless() != null)
 				? (value) -> !isTrue(operation.unless(), call, invocation, value) : null;
 		return switch (operation.returnKind()) {
-			case PLAIN -> call.cache.getWithStatus(key, (k) -> proceed(invocation), storeIf).value();
-			case OPTIONAL -> Optional.ofNullable(
-					call.cache.getWithStatus(key, (k) -> ((Optional<?>) proceed(invocation)).orElse(null), storeIf)
-						.value());
+			case PLAIN -> call.cache.getTracked(key, invocation, PROCEED, storeIf);
+			case OPTIONAL -> Optional.ofNullable(call.cache.getTracked(key, invocation, PROCEED_OPTIONAL, storeIf));
 			case FUTURE -> call.cache
 				.getAsync(key, (k) -> (CompletableFuture<?>) proceed(invocation), storeIf)
 				.thenApply(SwrResult::value);
@@ -152,6 +151,13 @@ public class SwrInterceptor implements MethodInterceptor {
 	 * Proceeds with a clone of the invocation, so a refresh on another thread runs the rest of the
 	 * advice chain afresh; its exception is rethrown as it is.
 	 */
+	/** The loaders take the invocation as context: one instance each, nothing captured per call. */
+	private static final SwrContextLoader<Object, MethodInvocation, Object> PROCEED = (key, invocation) -> proceed(
+			invocation);
+
+	private static final SwrContextLoader<Object, MethodInvocation, Object> PROCEED_OPTIONAL = (key,
+			invocation) -> ((Optional<?>) proceed(invocation)).orElse(null);
+
 	private static @Nullable Object proceed(MethodInvocation invocation) throws Exception {
 		try {
 			return (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone().proceed()
