@@ -68,8 +68,15 @@ public enum SwrStatus {
 
 	static void track(SwrStatus status) {
 		SwrStatus[] tracked = TRACKED.get();
-		tracked[0] = status;
-		tracked[1] = status.worse(tracked[1]);
+		// Written only when changed: on a run of hits nothing is stored, so the little per-thread
+		// arrays, which the collector may place side by side, never share a written cache line.
+		if (tracked[0] != status) {
+			tracked[0] = status;
+		}
+		SwrStatus worst = status.worse(tracked[1]);
+		if (tracked[1] != worst) {
+			tracked[1] = worst;
+		}
 	}
 
 	/** The more degraded of this status and {@code other}; a {@code null} other is ignored. */
