@@ -17,14 +17,20 @@ import java.time.Duration;
  * interrupted, its slot released and the outcome counted as a timeout
  * @param refreshBackoff how long a key is not refreshed again after a failed refresh
  * @param refreshBackoffMax the cap of that pause, which doubles per consecutive failure
+ * @param missTimeout how long a caller with nothing cached waits for a cold load before it gets
+ * {@link SwrLoadTimeoutException} (the load goes on, up to {@code refreshTimeout}, which also caps
+ * this wait); zero removes the bound and runs the load on the caller's own thread, as v1 did
+ * @param maxConcurrentMisses how many cold loads of this cache run at once; a caller beyond it with
+ * nothing cached gets {@link SwrLoadRejectedException} at once
  */
 public record SwrPolicy(EntryWindows windows, Duration expiredWait, double jitter, boolean cacheNulls,
-		Duration refreshTimeout, Duration refreshBackoff, Duration refreshBackoffMax) {
+		Duration refreshTimeout, Duration refreshBackoff, Duration refreshBackoffMax, Duration missTimeout,
+		int maxConcurrentMisses) {
 
 	/** The built-in defaults, as documented for {@code swr.defaults.*}. */
 	public static final SwrPolicy DEFAULTS = new SwrPolicy(
 			EntryWindows.of(Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1)), Duration.ofSeconds(1),
-			0.1, true, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1));
+			0.1, true, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(5), 32);
 
 	/**
 	 * Validates the policy.
@@ -44,6 +50,10 @@ public record SwrPolicy(EntryWindows windows, Duration expiredWait, double jitte
 		if (expiredWait.compareTo(refreshTimeout) > 0) {
 			throw new IllegalArgumentException("'expired-wait' (" + expiredWait
 					+ ") must not be longer than 'refresh-timeout' (" + refreshTimeout + ")");
+		}
+		EntryWindows.requireNotNegative("miss-timeout", missTimeout);
+		if (maxConcurrentMisses < 1) {
+			throw new IllegalArgumentException("'max-concurrent-misses' must be at least 1 but was " + maxConcurrentMisses);
 		}
 		if (refreshBackoffMax.compareTo(refreshBackoff) < 0) {
 			throw new IllegalArgumentException("'refresh-backoff-max' (" + refreshBackoffMax
@@ -84,6 +94,10 @@ public record SwrPolicy(EntryWindows windows, Duration expiredWait, double jitte
 
 		private Duration refreshBackoffMax;
 
+		private Duration missTimeout;
+
+		private int maxConcurrentMisses;
+
 		private Builder(SwrPolicy from) {
 			this.fresh = from.windows.fresh();
 			this.stale = from.windows.stale();
@@ -94,6 +108,8 @@ public record SwrPolicy(EntryWindows windows, Duration expiredWait, double jitte
 			this.refreshTimeout = from.refreshTimeout;
 			this.refreshBackoff = from.refreshBackoff;
 			this.refreshBackoffMax = from.refreshBackoffMax;
+			this.missTimeout = from.missTimeout;
+			this.maxConcurrentMisses = from.maxConcurrentMisses;
 		}
 
 		/** How long an entry is a {@code HIT}. */
@@ -155,13 +171,26 @@ public record SwrPolicy(EntryWindows windows, Duration expiredWait, double jitte
 			return this;
 		}
 
+		/** How long a caller with nothing cached waits for a cold load; zero loads on the caller's thread. */
+		public Builder missTimeout(Duration missTimeout) {
+			this.missTimeout = missTimeout;
+			return this;
+		}
+
+		/** How many cold loads of the cache run at once. */
+		public Builder maxConcurrentMisses(int maxConcurrentMisses) {
+			this.maxConcurrentMisses = maxConcurrentMisses;
+			return this;
+		}
+
 		/**
 		 * The policy.
 		 * @throws IllegalArgumentException naming the first bad setting
 		 */
 		public SwrPolicy build() {
 			return new SwrPolicy(new EntryWindows(this.fresh, this.stale, this.expired), this.expiredWait, this.jitter,
-					this.cacheNulls, this.refreshTimeout, this.refreshBackoff, this.refreshBackoffMax);
+					this.cacheNulls, this.refreshTimeout, this.refreshBackoff, this.refreshBackoffMax, this.missTimeout,
+					this.maxConcurrentMisses);
 		}
 
 	}

@@ -35,6 +35,10 @@ public final class SwrStats {
 
 	private final LongAdder evictions = new LongAdder();
 
+	private final LongAdder missesRejected = new LongAdder();
+
+	private final LongAdder missesTimedOut = new LongAdder();
+
 	private static LongAdder[] adders(int count) {
 		LongAdder[] adders = new LongAdder[count];
 		for (int i = 0; i < count; i++) {
@@ -67,6 +71,24 @@ public final class SwrStats {
 
 	void recordEviction() {
 		this.evictions.increment();
+	}
+
+	void recordMissRejected() {
+		this.missesRejected.increment();
+	}
+
+	void recordMissTimedOut() {
+		this.missesTimedOut.increment();
+	}
+
+	/** Callers refused a cold load at once because {@code max-concurrent-misses} loads were running. */
+	public long missesRejected() {
+		return this.missesRejected.sum();
+	}
+
+	/** Callers that gave up waiting for a cold load after {@code miss-timeout} (the load went on). */
+	public long missesTimedOut() {
+		return this.missesTimedOut.sum();
 	}
 
 	/** Entries written to the store, by loads and by {@code put}. */
