@@ -80,6 +80,8 @@ public final class SwrCache<K, V> {
 
 	private final SwrStats stats = new SwrStats();
 
+	private final SwrInspection inspection = new Inspection();
+
 	private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
 
 	private final Cache<K, KeyBackoff> backoffs;
@@ -444,37 +446,14 @@ public final class SwrCache<K, V> {
 		return this.policy;
 	}
 
-	/** The clock the cache reads. */
-	public InstantSource clock() {
-		return this.clock;
-	}
-
 	/** The cache's counters. */
 	public SwrStats stats() {
 		return this.stats;
 	}
 
-	/** The cache's store. */
-	public SwrStore<K, V> store() {
-		return this.store;
-	}
-
-	/**
-	 * The breaker guarding all of this cache's loads, or {@code null} if it has none or one per key
-	 * (see {@link #circuitBreakerFor}).
-	 */
-	public @Nullable CircuitBreaker circuitBreaker() {
-		return this.breaker;
-	}
-
-	/** How many loads of this cache are running now, on callers' threads or the refresh pool. */
-	public int loadsInFlight() {
-		return this.flights.size();
-	}
-
-	/** The breaker guarding loads of {@code key}, or {@code null} if loads are not guarded. */
-	public @Nullable CircuitBreaker circuitBreakerFor(Object key) {
-		return breakerFor(key);
+	/** A read-only, live view of what the cache is made of and how it is doing. */
+	public SwrInspection inspect() {
+		return this.inspection;
 	}
 
 	private @Nullable CircuitBreaker breakerFor(Object key) {
@@ -1008,6 +987,51 @@ public final class SwrCache<K, V> {
 			releaseBreakerPermission(key);
 			SwrCache.this.flights.remove(this.key, this.flight);
 			this.flight.result.completeExceptionally(ABANDONED);
+		}
+
+	}
+
+	/** The read-only view handed out by {@link #inspect()}. */
+	private final class Inspection implements SwrInspection {
+
+		@Override
+		public String storeKind() {
+			return SwrCache.this.store.kind();
+		}
+
+		@Override
+		public long estimatedSize() {
+			return SwrCache.this.store.estimatedSize();
+		}
+
+		@Override
+		public boolean isStoreReachable() {
+			return SwrCache.this.store.isReachable();
+		}
+
+		@Override
+		public InstantSource clock() {
+			return SwrCache.this.clock;
+		}
+
+		@Override
+		public @Nullable CircuitBreaker circuitBreaker() {
+			return SwrCache.this.breaker;
+		}
+
+		@Override
+		public @Nullable CircuitBreaker circuitBreakerFor(Object key) {
+			return breakerFor(key);
+		}
+
+		@Override
+		public int loadsInFlight() {
+			return SwrCache.this.flights.size();
+		}
+
+		@Override
+		public String toString() {
+			return "SwrInspection[" + SwrCache.this.name + "]";
 		}
 
 	}

@@ -39,17 +39,25 @@ class EngineCloseTest {
 		}
 	}
 
+	private MemoryStore<String, String> store;
+
+	/** A cache of the engine whose store the test holds, to plant entries in it. */
+	private SwrCache<String, String> newCache() {
+		this.store = new MemoryStore<>(1000, this.engine.clock());
+		return this.engine.<String, String>newCache("products").store(this.store).build();
+	}
+
 	/** Writes an entry of {@code key} that is stale now on the engine's real clock. */
 	private void putStale(SwrCache<String, String> cache, String key, String value) {
 		long now = this.engine.clock().millis();
-		cache.store()
+		this.store
 			.put(key, new SwrEntry<>(value, now - 20_000, now - 10_000, now + 3_600_000, now + 7_200_000));
 	}
 
 	@Test
 	void closeLeavesNoLiveThreadOfTheEngine() throws Exception {
 		this.engine = SwrEngine.builder().build();
-		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").build();
+		SwrCache<String, String> cache = newCache();
 		putStale(cache, "quick", "old");
 		putStale(cache, "hangs", "old");
 		CountDownLatch hanging = new CountDownLatch(1);
@@ -91,7 +99,7 @@ class EngineCloseTest {
 	@Test
 	void aRefreshInFlightAtCloseFinishesWithinTheGracePeriodAndIsWritten() throws Exception {
 		this.engine = SwrEngine.builder().build();
-		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").build();
+		SwrCache<String, String> cache = newCache();
 		putStale(cache, "k", "old");
 		CountDownLatch loading = new CountDownLatch(1);
 		AtomicBoolean sawInterrupt = new AtomicBoolean();
@@ -128,7 +136,7 @@ class EngineCloseTest {
 	@Test
 	void aClosedEngineSkipsRefreshesButStillServesItsValues() {
 		this.engine = SwrEngine.builder().build();
-		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").build();
+		SwrCache<String, String> cache = newCache();
 		putStale(cache, "k", "old");
 		this.engine.close(Duration.ofSeconds(5));
 
@@ -170,7 +178,7 @@ class EngineCloseTest {
 
 		assertThat(this.engine.close(Duration.ofSeconds(5))).as("close ended in time").isTrue();
 		assertThat(this.engine.refreshScheduler().activeCount()).isZero();
-		assertThat(cache.loadsInFlight()).as("the abandoned refresh's waiters were let go").isZero();
+		assertThat(cache.inspect().loadsInFlight()).as("the abandoned refresh's waiters were let go").isZero();
 
 		backlog.runAll();
 		assertThat(loaded).as("no load after close").isFalse();
@@ -210,7 +218,7 @@ class EngineCloseTest {
 		assertThat(readers.join(PATIENCE)).containsExactly(
 				new Callers.Returned(new SwrResult<>("first-old", SwrStatus.EXPIRED)),
 				new Callers.Returned(new SwrResult<>("queued-old", SwrStatus.EXPIRED)));
-		assertThat(cache.loadsInFlight()).isZero();
+		assertThat(cache.inspect().loadsInFlight()).isZero();
 		assertThat(backlog.runAll()).isEqualTo(1);
 		assertThat(cache.getEntry("first").value()).as("nothing loaded after close").isEqualTo("first-old");
 		assertThat(cache.getEntry("queued").value()).as("nothing loaded after close").isEqualTo("queued-old");

@@ -29,11 +29,11 @@ class PerKeyCircuitBreakerTest {
 
 	@Test
 	void anOpenBreakerOfOneKeyRefusesOnlyThatKey() {
-		this.cache.circuitBreakerFor("down").transitionToOpenState();
+		this.cache.inspect().circuitBreakerFor("down").transitionToOpenState();
 		assertThatExceptionOfType(SwrCircuitOpenException.class).isThrownBy(() -> this.cache.get("down", (key) -> "x"))
 			.satisfies((ex) -> assertThat(ex.getMessage()).contains("per-key:down"));
 		assertThat(this.cache.get("up", (key) -> "fine")).isEqualTo("fine");
-		assertThat(this.cache.circuitBreaker()).isNull();
+		assertThat(this.cache.inspect().circuitBreaker()).isNull();
 		assertThat(this.breakers).containsKeys("down", "up");
 	}
 

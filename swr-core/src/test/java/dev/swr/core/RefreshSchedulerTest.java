@@ -77,7 +77,7 @@ class RefreshSchedulerTest {
 		assertThat(scheduler.queuedCount()).as("queued").isEqualTo(1);
 		assertThat(refreshes.pending()).as("handed to the executor").isEqualTo(1);
 		assertThat(cache.stats().skips(SkipReason.SATURATED)).isEqualTo(1);
-		assertThat(cache.loadsInFlight()).isEqualTo(2);
+		assertThat(cache.inspect().loadsInFlight()).isEqualTo(2);
 
 		assertThat(refreshes.runAll()).as("the running one, then the queued one").isEqualTo(2);
 		assertThat(scheduler.activeCount()).isZero();
@@ -127,7 +127,7 @@ class RefreshSchedulerTest {
 
 		assertThat(sawInterrupt.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("loader interrupted").isTrue();
 		assertThat(this.engine.refreshScheduler().activeCount()).as("slot released").isZero();
-		assertThat(cache.loadsInFlight()).isZero();
+		assertThat(cache.inspect().loadsInFlight()).isZero();
 		assertThat(cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.TIMEOUT)).isEqualTo(1);
 		assertThat(cache.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("old", SwrStatus.STALE));
 

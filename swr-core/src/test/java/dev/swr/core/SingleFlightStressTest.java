@@ -113,7 +113,7 @@ class SingleFlightStressTest {
 		assertThat(outcomes).allMatch(Callers.returned(null));
 
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.cache.loadsInFlight() == 0 && this.engine.refreshScheduler().activeCount() == 0);
+			.until(() -> this.cache.inspect().loadsInFlight() == 0 && this.engine.refreshScheduler().activeCount() == 0);
 		assertThat(unexpected).isEmpty();
 		assertThat(this.overlaps).as("overlapping loads of one key").hasValue(0);
 		assertThat(this.loads.get()).as("the clock moved enough to load").isGreaterThan(KEYS);

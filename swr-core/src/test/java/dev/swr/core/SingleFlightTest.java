@@ -73,7 +73,7 @@ class SingleFlightTest {
 			.allMatch(Callers.returned(new SwrResult<>("k-v1", SwrStatus.MISS)));
 		assertThat(this.cache.stats().gets(SwrStatus.MISS)).isEqualTo(64);
 		assertThat(this.cache.stats().loads(LoadTrigger.MISS, LoadOutcome.SUCCESS)).isEqualTo(1);
-		assertThat(this.cache.loadsInFlight()).isZero();
+		assertThat(this.cache.inspect().loadsInFlight()).isZero();
 		assertThat(this.cache.getWithStatus("k", this::blockingLoad)).isEqualTo(new SwrResult<>("k-v1", SwrStatus.HIT));
 	}
 
@@ -90,12 +90,12 @@ class SingleFlightTest {
 		assertThat(outcomes).hasSize(64)
 			.allMatch(Callers.returned(new SwrResult<>("k-v0", SwrStatus.STALE)));
 		assertThat(this.loads).hasValue(1);
-		assertThat(this.cache.loadsInFlight()).isEqualTo(1);
+		assertThat(this.cache.inspect().loadsInFlight()).isEqualTo(1);
 		assertThat(this.cache.stats().gets(SwrStatus.STALE)).isEqualTo(64);
 		assertThat(this.cache.stats().skips(SkipReason.IN_FLIGHT)).isEqualTo(63);
 
 		this.release.countDown();
-		await().atMost(PATIENCE).until(() -> this.cache.loadsInFlight() == 0);
+		await().atMost(PATIENCE).until(() -> this.cache.inspect().loadsInFlight() == 0);
 		assertThat(this.loads).hasValue(1);
 		assertThat(this.cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.SUCCESS)).isEqualTo(1);
 		assertThat(this.cache.getWithStatus("k", this::blockingLoad)).isEqualTo(new SwrResult<>("k-v1", SwrStatus.HIT));
@@ -143,7 +143,7 @@ class SingleFlightTest {
 					.hasMessageContaining("'k'")
 					.hasCauseInstanceOf(InterruptedException.class));
 		assertThat(interruptedAfterwards.get()).as("interrupt flag restored").isTrue();
-		assertThat(this.cache.loadsInFlight()).as("the shared load goes on").isEqualTo(1);
+		assertThat(this.cache.inspect().loadsInFlight()).as("the shared load goes on").isEqualTo(1);
 
 		this.release.countDown();
 		assertThat(loader.join(PATIENCE)).allMatch(Callers.returned("k-v1"));
@@ -193,9 +193,9 @@ class SingleFlightTest {
 
 		assertThat(reader.join(PATIENCE)).allMatch(Callers.returned(new SwrResult<>("k-v0", SwrStatus.EXPIRED)));
 		assertThat(interruptedAfterwards.get()).as("interrupt flag restored").isTrue();
-		assertThat(waiting.loadsInFlight()).as("the refresh goes on").isEqualTo(1);
+		assertThat(waiting.inspect().loadsInFlight()).as("the refresh goes on").isEqualTo(1);
 		this.release.countDown();
-		await().atMost(PATIENCE).until(() -> waiting.loadsInFlight() == 0);
+		await().atMost(PATIENCE).until(() -> waiting.inspect().loadsInFlight() == 0);
 		assertThat(waiting.getWithStatus("k", this::blockingLoad)).isEqualTo(new SwrResult<>("k-v1", SwrStatus.HIT));
 	}
 

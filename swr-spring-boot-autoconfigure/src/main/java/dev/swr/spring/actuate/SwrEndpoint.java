@@ -130,10 +130,10 @@ public class SwrEndpoint {
 
 	private CacheDescriptor describe(SwrCache<?, ?> cache) {
 		SwrStats stats = cache.stats();
-		long size = cache.store().estimatedSize();
-		return new CacheDescriptor(cache.name(), cache.store().kind(), (size >= 0) ? size : null,
+		long size = cache.inspect().estimatedSize();
+		return new CacheDescriptor(cache.name(), cache.inspect().storeKind(), (size >= 0) ? size : null,
 				PolicyDescriptor.of(cache.policy()), gets(stats), loads(stats), skips(stats), storeErrors(stats),
-				stats.puts(), stats.evictions(), cache.loadsInFlight(), breaker(cache));
+				stats.puts(), stats.evictions(), cache.inspect().loadsInFlight(), breaker(cache));
 	}
 
 	private static Map<String, Long> gets(SwrStats stats) {
@@ -183,7 +183,7 @@ public class SwrEndpoint {
 	}
 
 	private @Nullable CircuitBreakerDescriptor breaker(SwrCache<?, ?> cache) {
-		CircuitBreaker breaker = cache.circuitBreaker();
+		CircuitBreaker breaker = cache.inspect().circuitBreaker();
 		if (breaker != null) {
 			CircuitBreaker.Metrics metrics = breaker.getMetrics();
 			return new CircuitBreakerDescriptor("cache", breaker.getName(), breaker.getState().name(),

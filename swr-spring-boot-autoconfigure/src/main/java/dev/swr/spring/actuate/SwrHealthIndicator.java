@@ -52,9 +52,9 @@ public class SwrHealthIndicator implements HealthIndicator {
 
 	private Map<String, Object> details(SwrCache<?, ?> cache) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("store", cache.store().kind());
+		details.put("store", cache.inspect().storeKind());
 		details.put("reachable", reachable(cache));
-		CircuitBreaker breaker = cache.circuitBreaker();
+		CircuitBreaker breaker = cache.inspect().circuitBreaker();
 		if (breaker != null) {
 			details.put("circuitBreaker", breaker.getState().name());
 		}
@@ -68,7 +68,7 @@ public class SwrHealthIndicator implements HealthIndicator {
 	/** A store that fails to say is taken as unreachable; the status stays UP either way. */
 	private static boolean reachable(SwrCache<?, ?> cache) {
 		try {
-			return cache.store().isReachable();
+			return cache.inspect().isStoreReachable();
 		}
 		catch (RuntimeException ex) {
 			return false;

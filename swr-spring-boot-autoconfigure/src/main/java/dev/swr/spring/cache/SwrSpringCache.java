@@ -121,13 +121,13 @@ public final class SwrSpringCache implements Cache {
 
 	@Override
 	public boolean invalidate() {
-		long size = this.cache.store().estimatedSize();
+		long size = this.cache.inspect().estimatedSize();
 		this.cache.clear();
 		return size != 0;
 	}
 
 	private boolean isFresh(SwrEntry<Object> entry) {
-		return entry.statusAt(this.cache.clock().millis()) == SwrStatus.HIT;
+		return entry.statusAt(this.cache.inspect().clock().millis()) == SwrStatus.HIT;
 	}
 
 	private void requireAllowed(Object key, @Nullable Object value) {

@@ -37,7 +37,7 @@ public class SwrCacheMeterBinderProvider implements CacheMeterBinderProvider<Swr
 
 		@Override
 		protected @Nullable Long size() {
-			long size = this.cache.store().estimatedSize();
+			long size = this.cache.inspect().estimatedSize();
 			return (size >= 0) ? size : null;
 		}
 

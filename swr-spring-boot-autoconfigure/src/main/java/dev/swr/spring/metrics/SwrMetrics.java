@@ -97,8 +97,8 @@ public class SwrMetrics implements MeterBinder, SwrLoadListener {
 					.register(registry);
 			}
 		}
-		if (cache.store().estimatedSize() >= 0) {
-			Gauge.builder("swr.size", cache, (c) -> c.store().estimatedSize())
+		if (cache.inspect().estimatedSize() >= 0) {
+			Gauge.builder("swr.size", cache, (c) -> c.inspect().estimatedSize())
 				.description("Approximate number of entries")
 				.tags("cache", name)
 				.register(registry);

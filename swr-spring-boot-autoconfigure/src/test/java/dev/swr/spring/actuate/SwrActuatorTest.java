@@ -104,7 +104,7 @@ class SwrActuatorTest {
 		this.runner.run((context) -> {
 			context.getBean(Catalog.class).find(1L);
 			SwrCache<Object, Object> products = context.getBean(SwrCacheManager.class).getSwrCache("products");
-			products.circuitBreaker().transitionToOpenState();
+			products.inspect().circuitBreaker().transitionToOpenState();
 			Health health = context.getBean("swrHealthIndicator", HealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(cacheDetails(health, "products")).containsEntry("circuitBreaker", "OPEN")
@@ -132,7 +132,7 @@ class SwrActuatorTest {
 			catalog.find(1L);
 			catalog.find(2L);
 			SwrCache<Object, Object> products = context.getBean(SwrCacheManager.class).getSwrCache("products");
-			products.circuitBreakerFor(2L).transitionToOpenState();
+			products.inspect().circuitBreakerFor(2L).transitionToOpenState();
 			Health health = context.getBean("swrHealthIndicator", HealthIndicator.class).health();
 			assertThat(cacheDetails(health, "products").get("circuitBreakers"))
 				.isEqualTo(Map.of("CLOSED", 1L, "OPEN", 1L));

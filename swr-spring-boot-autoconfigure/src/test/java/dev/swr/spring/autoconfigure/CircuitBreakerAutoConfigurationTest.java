@@ -61,7 +61,7 @@ class CircuitBreakerAutoConfigurationTest {
 	void eachCacheGetsABreakerNamedAfterItFromOurOwnRegistry() {
 		this.runner.run((context) -> {
 			SwrCache<Object, Object> products = context.getBean(SwrCacheManager.class).getSwrCache("products");
-			CircuitBreaker breaker = products.circuitBreaker();
+			CircuitBreaker breaker = products.inspect().circuitBreaker();
 			assertThat(breaker).isNotNull();
 			assertThat(breaker.getName()).isEqualTo("products");
 			CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
@@ -81,7 +81,7 @@ class CircuitBreakerAutoConfigurationTest {
 			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
 			cache.put("cached", "old");
 			failTwice(cache);
-			assertThat(cache.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(cache.inspect().circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 			int loadsWhenOpened = this.loads.get();
 
 			clock.advance(Duration.ofSeconds(10));
@@ -92,7 +92,7 @@ class CircuitBreakerAutoConfigurationTest {
 
 			clock.advance(Duration.ofSeconds(19));
 			assertThat(cache.getWithStatus("cached", this::load).status()).isEqualTo(SwrStatus.STALE);
-			assertThat(cache.circuitBreaker().getState()).as("29s after opening").isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(cache.inspect().circuitBreaker().getState()).as("29s after opening").isEqualTo(CircuitBreaker.State.OPEN);
 			assertThat(cache.stats().skips(SkipReason.CIRCUIT_OPEN)).isEqualTo(2);
 			assertThat(this.loads.get()).as("no load reached the source while open").isEqualTo(loadsWhenOpened);
 		});
@@ -128,7 +128,7 @@ class CircuitBreakerAutoConfigurationTest {
 			ManualClock clock = context.getBean(ManualClock.class);
 			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
 			failTwice(cache);
-			CircuitBreaker breaker = cache.circuitBreaker();
+			CircuitBreaker breaker = cache.inspect().circuitBreaker();
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
 			// Resilience4j leaves the open state strictly after the wait duration.
@@ -148,7 +148,7 @@ class CircuitBreakerAutoConfigurationTest {
 			failTwice(cache);
 			clock.advance(Duration.ofSeconds(30).plusMillis(1));
 			failTwice(cache);
-			assertThat(cache.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(cache.inspect().circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		});
 	}
 
@@ -157,10 +157,10 @@ class CircuitBreakerAutoConfigurationTest {
 		this.runner.withPropertyValues("swr.circuit-breaker.scope=key", "swr.circuit-breaker.max-breakers=3")
 			.run((context) -> {
 				SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
-				assertThat(cache.circuitBreaker()).isNull();
+				assertThat(cache.inspect().circuitBreaker()).isNull();
 				failTwice(cache, "down");
-				assertThat(cache.circuitBreakerFor("down").getState()).isEqualTo(CircuitBreaker.State.OPEN);
-				assertThat(cache.circuitBreakerFor("down").getName()).isEqualTo("products:down");
+				assertThat(cache.inspect().circuitBreakerFor("down").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+				assertThat(cache.inspect().circuitBreakerFor("down").getName()).isEqualTo("products:down");
 				assertThat(cache.get("up", this::load)).isEqualTo("up-v3");
 				for (int i = 0; i < 10; i++) {
 					cache.get("key-" + i, this::load);
@@ -174,8 +174,8 @@ class CircuitBreakerAutoConfigurationTest {
 		this.runner.withUserConfiguration(ApplicationRegistryConfiguration.class).run((context) -> {
 			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
 			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
-			assertThat(cache.circuitBreaker()).isSameAs(registry.circuitBreaker("products"));
-			assertThat(cache.circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(7);
+			assertThat(cache.inspect().circuitBreaker()).isSameAs(registry.circuitBreaker("products"));
+			assertThat(cache.inspect().circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(7);
 			assertThat(context.getBean(SwrCircuitBreakers.class).isApplicationRegistry()).isTrue();
 		});
 	}
@@ -188,7 +188,7 @@ class CircuitBreakerAutoConfigurationTest {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
 				SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
-				CircuitBreaker breaker = cache.circuitBreaker();
+				CircuitBreaker breaker = cache.inspect().circuitBreaker();
 				assertThat(breaker).isSameAs(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("products"));
 				assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(5);
 				assertThat(breaker.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(25f);
@@ -200,7 +200,7 @@ class CircuitBreakerAutoConfigurationTest {
 		this.runner.withClassLoader(new FilteredClassLoader("io.github.resilience4j.springboot"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(CircuitBreakerRegistry.class);
-				assertThat(context.getBean(SwrCacheManager.class).getSwrCache("products").circuitBreaker())
+				assertThat(context.getBean(SwrCacheManager.class).getSwrCache("products").inspect().circuitBreaker())
 					.isNotNull();
 			});
 	}
@@ -209,7 +209,7 @@ class CircuitBreakerAutoConfigurationTest {
 	void disabledLeavesLoadsUnguarded() {
 		this.runner.withPropertyValues("swr.circuit-breaker.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(SwrCircuitBreakers.class);
-			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("products").circuitBreaker()).isNull();
+			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("products").inspect().circuitBreaker()).isNull();
 		});
 	}
 

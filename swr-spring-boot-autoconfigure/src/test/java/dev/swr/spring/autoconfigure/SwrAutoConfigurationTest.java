@@ -81,15 +81,14 @@ class SwrAutoConfigurationTest {
 
 	@Test
 	void refreshesRunOnTheSwrRefreshExecutorBeanWhenThereIsOne() {
-		this.runner.withUserConfiguration(OwnExecutorConfiguration.class).run((context) -> {
+		this.runner.withUserConfiguration(OwnExecutorConfiguration.class)
+			.withBean("swrClock", dev.swr.core.ManualClock.class, dev.swr.core.ManualClock::new)
+			.run((context) -> {
 			var manager = context.getBean(SwrCacheManager.class);
 			var cache = manager.getSwrCache("c");
-			cache.put("k", "v");
-			var clock = (CoarseClock) context.getBean("swrClock");
-			assertThat(clock).isNotNull();
-			// The refresh must reach the application's executor: make the entry stale by writing one
-			// that is already past its fresh window.
-			cache.store().put("k", new dev.swr.core.SwrEntry<>("old", 0, 0, Long.MAX_VALUE - 1, Long.MAX_VALUE));
+			cache.put("k", "old");
+			// The refresh must reach the application's executor: past the default fresh window of 1m.
+			context.getBean("swrClock", dev.swr.core.ManualClock.class).advance(Duration.ofMinutes(2));
 			cache.get("k", (key) -> "new");
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(OwnExecutorConfiguration.executed).hasPositiveValue());
@@ -189,9 +188,12 @@ class SwrAutoConfigurationTest {
 
 	@Test
 	void closingTheContextLeavesNoSwrThreadBehind() {
-		this.runner.withPropertyValues("swr.refresh.shutdown-timeout=200ms").run((context) -> {
+		this.runner.withPropertyValues("swr.refresh.shutdown-timeout=200ms")
+			.withBean("swrClock", dev.swr.core.ManualClock.class, dev.swr.core.ManualClock::new)
+			.run((context) -> {
 			var cache = context.getBean(SwrCacheManager.class).getSwrCache("threads");
-			cache.store().put("k", new dev.swr.core.SwrEntry<>("old", 0, 0, Long.MAX_VALUE - 1, Long.MAX_VALUE));
+			cache.put("k", "old");
+			context.getBean("swrClock", dev.swr.core.ManualClock.class).advance(Duration.ofMinutes(2));
 			java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
 			cache.get("k", (key) -> {
 				running.countDown();

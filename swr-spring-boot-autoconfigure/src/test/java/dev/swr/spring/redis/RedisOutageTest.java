@@ -162,7 +162,7 @@ class RedisOutageTest {
 	void theMemoryStoreNeedsNoRedisEvenWhenRedisIsConfigured() {
 		tiered().withPropertyValues("swr.store=memory").run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(RedisGateway.class);
-			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("m").store().kind()).isEqualTo("memory");
+			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("m").inspect().storeKind()).isEqualTo("memory");
 		});
 	}
 
