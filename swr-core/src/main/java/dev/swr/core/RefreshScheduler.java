@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -15,62 +16,59 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs background refreshes with bounded concurrency, a bounded queue and a hard timeout per load.
- * One scheduler serves every cache of an engine, so {@code max-concurrent} bounds the load the
- * whole application puts on its sources.
+ * Runs an engine's loads off the callers' threads: background refreshes, with bounded concurrency
+ * and a bounded queue, and cold loads that callers wait for under {@code miss-timeout}. Every load
+ * runs under {@code refresh-timeout}; past it the load's waiters are answered, its thread is
+ * interrupted and, until the loader returns, counted as {@linkplain #stuckCount() stuck}.
  * <p>
- * A refresh that finds every slot taken and the queue full is refused, and its cache counts it as
- * {@link SkipReason#SATURATED}. A refresh that runs past its timeout has its thread interrupted and
- * its slot released at once, so a source that hangs cannot take the pool with it. Slots are counted
- * here rather than by the executor's own bounds, which is why an executor of the application's can
- * be used as it is.
+ * Refreshes: a refresh holds one of {@code max-concurrent} slots from the moment it is handed to
+ * the executor until its loader returns — past its timeout too — so a loader that ignores its
+ * interrupt keeps its slot and the threads used for refreshes never exceed {@code max-concurrent}.
+ * A refresh that finds no slot waits in a queue of {@code queue-capacity}; one that finds the queue
+ * full is refused ({@link SkipReason#SATURATED}). This is the bounded-executor shape (a counted
+ * admission in front of any {@link Executor}), so an application's own executor can be used; the
+ * default is a fixed pool of {@code max-concurrent} daemon threads.
  * <p>
- * Hand-written rather than a {@link ThreadPoolExecutor} with a bounded queue: that would bound
- * threads, not running loads, and a load that ignores its interrupt would keep its slot.
+ * Cold loads run on a pool of their own whose threads are bounded by each cache's
+ * {@code max-concurrent-misses}: a cold load holds its cache's permit until its loader returns.
  */
 public final class RefreshScheduler implements AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(RefreshScheduler.class.getName());
-
 	private final int maxConcurrent;
 
-	private final @Nullable Queue<Task> queue;
+	private final @Nullable Queue<TimedLoad<?>> queue;
 
 	private final Executor executor;
 
 	private final @Nullable ExecutorService ownExecutor;
 
+	private final ExecutorService missPool;
+
 	private final TimeoutTimer timer;
 
 	private final boolean ownTimer;
 
-	private final AtomicInteger running = new AtomicInteger();
+	/** Refresh slots taken: dispatched to the executor, or running. */
+	private final AtomicInteger slots = new AtomicInteger();
 
-	private final Set<Task> runningTasks = ConcurrentHashMap.newKeySet();
+	/** Loads past their timeout whose loader has not returned yet. */
+	private final AtomicInteger stuck = new AtomicInteger();
 
-	/** Tasks holding a slot, handed to the executor, not started yet. */
-	private final Set<Task> dispatchedTasks = ConcurrentHashMap.newKeySet();
+	/** Loads running a loader now, refreshes and cold loads. */
+	private final Set<TimedLoad<?>> live = ConcurrentHashMap.newKeySet();
+
+	/** Refreshes handed to the executor that have not started yet, with their slot. */
+	private final Set<Dispatched> dispatched = ConcurrentHashMap.newKeySet();
 
 	private final Object idle = new Object();
 
 	private volatile boolean closed;
-
-	/**
-	 * A scheduler on the given executor, or on its own daemon threads ({@code swr-refresh-N}) when
-	 * {@code executor} is null.
-	 * @param maxConcurrent how many refreshes may run at once
-	 * @param queueCapacity how many may wait for a slot; zero refuses any that find no slot
-	 * @param executor where refreshes run, or {@code null} for threads of the scheduler's own
-	 * @throws IllegalArgumentException if a bound is out of range, naming it
-	 */
-	public RefreshScheduler(int maxConcurrent, int queueCapacity, @Nullable Executor executor) {
-		this(maxConcurrent, queueCapacity, executor, null);
-	}
 
 	RefreshScheduler(int maxConcurrent, int queueCapacity, @Nullable Executor executor, @Nullable TimeoutTimer timer) {
 		if (maxConcurrent < 1) {
@@ -86,25 +84,38 @@ public final class RefreshScheduler implements AutoCloseable {
 			this.ownExecutor = null;
 		}
 		else {
-			// Unbounded threads on purpose: slots bound the running loads, and a timed-out load that
-			// ignores its interrupt must not stop the next refresh from getting a thread.
-			ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-					new SynchronousQueue<>(), daemonThreads("swr-refresh-"));
+			// At most max-concurrent refreshes are handed over at a time, so the queue holds no more than
+			// that: it only bridges the moment between a slot's release and its thread's return to the pool.
+			ThreadPoolExecutor pool = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 30, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(), daemonThreads("swr-refresh-"));
+			pool.allowCoreThreadTimeOut(true);
 			this.executor = pool;
 			this.ownExecutor = pool;
 		}
+		// Unbounded here because each cache's bulkhead bounds it: a cold load holds its cache's
+		// permit until its loader returns, and nothing waits in this pool's (synchronous) queue.
+		this.missPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				daemonThreads("swr-load-"));
 		this.ownTimer = (timer == null);
 		this.timer = (timer != null) ? timer : new ScheduledTimeoutTimer();
 	}
 
-	/** How many refreshes are running now (a gauge for the metrics layer). */
+	/** How many refreshes hold a slot now: running, or handed to the executor (a gauge). */
 	public int activeCount() {
-		return this.running.get();
+		return this.slots.get();
 	}
 
 	/** How many refreshes wait for a slot. */
 	public int queuedCount() {
 		return (this.queue != null) ? this.queue.size() : 0;
+	}
+
+	/**
+	 * How many loads, refreshes or cold loads, run past their {@code refresh-timeout}: their waiters
+	 * were answered and their thread interrupted, but the loader has not returned (a gauge).
+	 */
+	public int stuckCount() {
+		return this.stuck.get();
 	}
 
 	/** The most refreshes that run at once. */
@@ -118,10 +129,10 @@ public final class RefreshScheduler implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code task} now if a slot is free, later if the queue has room.
-	 * @return {@code false} when the task was refused: saturated, or closed
+	 * Runs {@code task} as a refresh: now if a slot is free, later if the queue has room.
+	 * @return {@code false} when refused (saturated, or closed); the caller abandons the task
 	 */
-	boolean submit(Task task) {
+	boolean submit(TimedLoad<?> task) {
 		if (this.closed) {
 			return false;
 		}
@@ -129,6 +140,10 @@ public final class RefreshScheduler implements AutoCloseable {
 			return dispatch(task);
 		}
 		if (this.queue != null && this.queue.offer(task)) {
+			if (this.closed && this.queue.remove(task)) {
+				// close() drained the queue before our offer landed: nothing would ever run it.
+				return false;
+			}
 			// A slot may have been released between our attempt and the offer.
 			drainQueue();
 			return true;
@@ -136,84 +151,93 @@ public final class RefreshScheduler implements AutoCloseable {
 		return false;
 	}
 
+	/**
+	 * Runs {@code task} as a cold load on the load pool.
+	 * @return {@code false} when the pool is closed; the caller runs the load itself
+	 */
+	boolean execute(TimedLoad<?> task) {
+		if (this.closed) {
+			return false;
+		}
+		try {
+			this.missPool.execute(() -> task.run(this));
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
 	/** Runs {@code action} on the timer's thread after {@code delayNanos}; the returned action cancels it. */
 	Runnable schedule(Runnable action, long delayNanos) {
 		return this.timer.schedule(action, delayNanos);
 	}
 
+	void started(TimedLoad<?> task) {
+		this.live.add(task);
+	}
+
+	void stuck(TimedLoad<?> task) {
+		this.stuck.incrementAndGet();
+	}
+
+	void ended(TimedLoad<?> task, boolean wasStuck) {
+		if (wasStuck) {
+			this.stuck.decrementAndGet();
+		}
+		this.live.remove(task);
+		wakeClose();
+	}
+
 	private boolean tryAcquireSlot() {
 		for (;;) {
-			int current = this.running.get();
+			int current = this.slots.get();
 			if (current >= this.maxConcurrent) {
 				return false;
 			}
-			if (this.running.compareAndSet(current, current + 1)) {
+			if (this.slots.compareAndSet(current, current + 1)) {
 				return true;
 			}
 		}
 	}
 
-	/** Runs {@code task} in a slot already acquired; gives the slot back when the executor refuses. */
-	private boolean dispatch(Task task) {
-		this.dispatchedTasks.add(task);
+	/** Hands {@code task} to the executor in a slot already taken; gives the slot back when refused. */
+	private boolean dispatch(TimedLoad<?> task) {
+		Dispatched handed = new Dispatched(task);
+		this.dispatched.add(handed);
 		try {
-			this.executor.execute(() -> runInSlot(task));
+			this.executor.execute(() -> runInSlot(handed));
 			return true;
 		}
 		catch (RejectedExecutionException ex) {
-			this.dispatchedTasks.remove(task);
-			releaseSlot();
+			this.dispatched.remove(handed);
+			handed.releaseSlot();
 			return false;
 		}
 	}
 
-	private void runInSlot(Task task) {
-		this.dispatchedTasks.remove(task);
-		if (this.closed) {
-			abandonInSlot(task);
-		}
-		if (!task.begin(Thread.currentThread())) {
-			// Abandoned by close(), which gave its slot back.
-			return;
-		}
-		this.runningTasks.add(task);
-		Runnable cancelTimeout = this.timer.schedule(() -> timeOut(task), task.timeoutNanos());
+	private void runInSlot(Dispatched handed) {
+		this.dispatched.remove(handed);
 		try {
-			task.run();
-		}
-		catch (Throwable ex) {
-			logger.log(System.Logger.Level.ERROR, "Refresh task failed unexpectedly", ex);
-		}
-		finally {
-			cancelTimeout.run();
-			this.runningTasks.remove(task);
-			if (task.claim()) {
-				releaseSlot();
+			if (this.closed) {
+				handed.task.abandon();
 			}
 			else {
-				// The timer won: it interrupted this thread and released the slot already.
-				Thread.interrupted();
+				handed.task.run(this);
 			}
 		}
-	}
-
-	/** Abandons a task that holds a slot but has not started, and gives the slot back. */
-	private void abandonInSlot(Task task) {
-		if (task.abandon()) {
-			releaseSlot();
-		}
-	}
-
-	private void timeOut(Task task) {
-		if (task.expire()) {
-			releaseSlot();
-			task.timedOut();
+		finally {
+			handed.releaseSlot();
 		}
 	}
 
 	private void releaseSlot() {
-		this.running.decrementAndGet();
+		this.slots.decrementAndGet();
 		drainQueue();
+		wakeClose();
+	}
+
+	private void wakeClose() {
 		if (this.closed) {
 			synchronized (this.idle) {
 				this.idle.notifyAll();
@@ -222,14 +246,14 @@ public final class RefreshScheduler implements AutoCloseable {
 	}
 
 	private void drainQueue() {
-		Queue<Task> waiting = this.queue;
+		Queue<TimedLoad<?>> waiting = this.queue;
 		while (waiting != null && !waiting.isEmpty() && !this.closed) {
 			if (!tryAcquireSlot()) {
 				return;
 			}
-			Task next = waiting.poll();
+			TimedLoad<?> next = waiting.poll();
 			if (next == null) {
-				this.running.decrementAndGet();
+				this.slots.decrementAndGet();
 				continue;
 			}
 			if (!dispatch(next)) {
@@ -245,58 +269,64 @@ public final class RefreshScheduler implements AutoCloseable {
 	}
 
 	/**
-	 * Stops taking refreshes, abandons queued ones, lets running ones finish within {@code timeout},
-	 * then interrupts those still running (counted as timeouts) and stops the scheduler's own threads.
-	 * @param timeout the grace period for running refreshes
-	 * @return {@code true} when every refresh ended and every own thread stopped in time
+	 * Stops taking loads, abandons queued refreshes, lets running loads finish within
+	 * {@code timeout}, then times out those still running (their threads are interrupted) and
+	 * stops the scheduler's own threads.
+	 * @param timeout the grace period for running loads
+	 * @return {@code true} when every load ended and every own thread stopped in time
 	 */
 	public boolean close(Duration timeout) {
 		Objects.requireNonNull(timeout, "timeout");
 		this.closed = true;
 		long deadline = System.nanoTime() + timeout.toNanos();
 		if (this.queue != null) {
-			Task queued;
+			TimedLoad<?> queued;
 			while ((queued = this.queue.poll()) != null) {
 				queued.abandon();
 			}
 		}
-		// Handed to an executor that has not started them yet (it may have a backlog of its own):
-		// like queued ones, they are not waited for and never start.
-		for (Task task : this.dispatchedTasks) {
-			this.dispatchedTasks.remove(task);
-			abandonInSlot(task);
+		// Handed to an executor that has not started them (it may have a backlog of its own): like
+		// queued ones they never start, and their slots are given back now.
+		for (Dispatched handed : this.dispatched) {
+			this.dispatched.remove(handed);
+			handed.task.abandon();
+			handed.releaseSlot();
 		}
 		awaitIdle(deadline);
-		for (Task task : this.runningTasks) {
-			timeOut(task);
+		for (TimedLoad<?> task : this.live) {
+			task.timeOut(this);
 		}
 		boolean stopped = awaitIdle(deadline + TimeUnit.MILLISECONDS.toNanos(100));
 		if (this.ownTimer) {
 			this.timer.close();
 		}
+		this.missPool.shutdownNow();
 		if (this.ownExecutor != null) {
 			this.ownExecutor.shutdownNow();
-			try {
-				long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
-				stopped &= this.ownExecutor.awaitTermination(left, TimeUnit.NANOSECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
+		}
+		try {
+			long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
+			stopped &= this.missPool.awaitTermination(left, TimeUnit.NANOSECONDS);
+			if (this.ownExecutor != null) {
+				stopped &= this.ownExecutor.awaitTermination(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.NANOSECONDS);
 			}
 		}
-		return stopped && this.running.get() == 0;
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		return stopped && this.slots.get() == 0;
 	}
 
 	private boolean awaitIdle(long deadline) {
 		synchronized (this.idle) {
-			while (this.running.get() > 0) {
+			while (this.slots.get() > 0 || !this.live.isEmpty()) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					return false;
 				}
 				try {
-					TimeUnit.NANOSECONDS.timedWait(this.idle, left);
+					TimeUnit.NANOSECONDS.timedWait(this.idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -316,81 +346,21 @@ public final class RefreshScheduler implements AutoCloseable {
 		};
 	}
 
-	/**
-	 * One background load. Its state moves once from waiting to running, and once from running to
-	 * either done (the load claimed its result) or timed out (the timer interrupted it); the two
-	 * endings exclude each other, so a late result is never written after a timeout.
-	 */
-	abstract static class Task {
+	/** A refresh handed to the executor, and the slot it holds until it ends or is abandoned. */
+	private final class Dispatched {
 
-		private static final int WAITING = 0;
+		final TimedLoad<?> task;
 
-		private static final int RUNNING = 1;
+		private final AtomicBoolean holdsSlot = new AtomicBoolean(true);
 
-		private static final int DONE = 2;
-
-		private static final int TIMED_OUT = 3;
-
-		private static final int ABANDONED = 4;
-
-		private int state = WAITING;
-
-		private @Nullable Thread runner;
-
-		/** Runs the load; calls {@link #claim()} before it publishes a result. */
-		abstract void run();
-
-		/** The hard limit on {@link #run()}. */
-		abstract long timeoutNanos();
-
-		/** Called once, on the timer's thread, after the load was interrupted for running too long. */
-		abstract void timedOut();
-
-		/** Called once when the task will never run (refused by the executor, or the scheduler closed). */
-		abstract void abandoned();
-
-		final synchronized boolean begin(Thread thread) {
-			if (this.state != WAITING) {
-				return false;
-			}
-			this.state = RUNNING;
-			this.runner = thread;
-			return true;
+		Dispatched(TimedLoad<?> task) {
+			this.task = task;
 		}
 
-		/** Ends the task as done; {@code false} if it timed out first. */
-		final synchronized boolean claim() {
-			if (this.state == RUNNING) {
-				this.state = DONE;
-				this.runner = null;
-				return true;
+		void releaseSlot() {
+			if (this.holdsSlot.compareAndSet(true, false)) {
+				RefreshScheduler.this.releaseSlot();
 			}
-			return this.state == DONE;
-		}
-
-		final synchronized boolean expire() {
-			if (this.state != RUNNING) {
-				return false;
-			}
-			this.state = TIMED_OUT;
-			Thread thread = this.runner;
-			this.runner = null;
-			if (thread != null) {
-				thread.interrupt();
-			}
-			return true;
-		}
-
-		/** Ends a task that never started; {@code false} if it had started or ended already. */
-		final boolean abandon() {
-			synchronized (this) {
-				if (this.state != WAITING) {
-					return false;
-				}
-				this.state = ABANDONED;
-			}
-			abandoned();
-			return true;
 		}
 
 	}

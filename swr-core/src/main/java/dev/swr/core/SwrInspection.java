@@ -36,4 +36,10 @@ public interface SwrInspection {
 	/** How many loads of the cache run now: cold loads and refreshes. */
 	int loadsInFlight();
 
+	/**
+	 * How many cold loads of the cache hold one of its {@code max-concurrent-misses} permits now,
+	 * including loads past their timeout whose loader has not returned yet.
+	 */
+	int missesInFlight();
+
 }

@@ -141,7 +141,7 @@ class EngineCloseTest {
 		this.engine.close(Duration.ofSeconds(5));
 
 		assertThat(cache.getWithStatus("k", (key) -> "new")).isEqualTo(new SwrResult<>("old", SwrStatus.STALE));
-		assertThat(cache.stats().skips(SkipReason.SATURATED)).isEqualTo(1);
+		assertThat(cache.stats().skips(SkipReason.SATURATED)).as("a closed engine is not saturated").isZero();
 		assertThat(cache.getWithStatus("absent", (key) -> "loaded")).as("misses still load on the caller")
 			.isEqualTo(new SwrResult<>("loaded", SwrStatus.MISS));
 	}

@@ -116,11 +116,11 @@ class InputValidationTest {
 
 	@Test
 	void refreshSchedulerBoundsAreRejectedByName() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshScheduler(0, 10, Runnable::run))
+		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshScheduler(0, 10, Runnable::run, null))
 			.withMessageContaining("'refresh.max-concurrent'");
-		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshScheduler(-1, 10, Runnable::run))
+		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshScheduler(-1, 10, Runnable::run, null))
 			.withMessageContaining("'refresh.max-concurrent'");
-		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshScheduler(1, -1, Runnable::run))
+		assertThatIllegalArgumentException().isThrownBy(() -> new RefreshScheduler(1, -1, Runnable::run, null))
 			.withMessageContaining("'refresh.queue-capacity'");
 		try (RefreshScheduler smallest = new RefreshScheduler(1, 0, Runnable::run, new ManualTimer())) {
 			assertThat(smallest.maxConcurrent()).isEqualTo(1);

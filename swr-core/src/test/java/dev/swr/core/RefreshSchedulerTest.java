@@ -1,6 +1,7 @@
 package dev.swr.core;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,7 +95,7 @@ class RefreshSchedulerTest {
 	}
 
 	@Test
-	void aRefreshPastItsTimeoutIsInterruptedReleasesItsSlotAndItsLateResultIsNotWritten() throws Exception {
+	void aRefreshPastItsTimeoutIsInterruptedKeepsItsSlotUntilItReturnsAndItsLateResultIsNotWritten() throws Exception {
 		ManualTimer timeouts = new ManualTimer();
 		this.pool = Executors.newSingleThreadExecutor();
 		this.engine = SwrEngine.builder().clock(this.clock).refreshExecutor(this.pool).timeoutTimer(timeouts).build();
@@ -126,8 +127,9 @@ class RefreshSchedulerTest {
 		assertThat(timeouts.fireAll()).isEqualTo(1);
 
 		assertThat(sawInterrupt.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("loader interrupted").isTrue();
-		assertThat(this.engine.refreshScheduler().activeCount()).as("slot released").isZero();
-		assertThat(cache.inspect().loadsInFlight()).isZero();
+		assertThat(this.engine.refreshScheduler().activeCount()).as("slot held by the running thread").isEqualTo(1);
+		assertThat(this.engine.refreshScheduler().stuckCount()).isEqualTo(1);
+		assertThat(cache.inspect().loadsInFlight()).as("its flight ended").isZero();
 		assertThat(cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.TIMEOUT)).isEqualTo(1);
 		assertThat(cache.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("old", SwrStatus.STALE));
 
@@ -138,45 +140,68 @@ class RefreshSchedulerTest {
 		assertThat(cache.getEntry("k").value()).as("late result discarded").isEqualTo("old");
 		assertThat(cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.SUCCESS)).isZero();
 		assertThat(this.engine.refreshScheduler().activeCount()).isZero();
+		assertThat(this.engine.refreshScheduler().stuckCount()).isZero();
 	}
 
+	/**
+	 * A loader that ignores interrupts keeps its thread past its timeout. Before v2 the slot was
+	 * released anyway and the next refresh got a new thread: with a hanging source the pool grew
+	 * by max-concurrent threads every refresh-timeout. Now the slot stays taken, the thread counts
+	 * as stuck, and the threads never exceed max-concurrent.
+	 */
 	@Test
-	void aTimedOutLoadThatIgnoresItsInterruptDoesNotKeepItsSlotFromTheNextRefresh() throws Exception {
+	void aTimedOutLoadThatIgnoresItsInterruptKeepsItsSlotSoRefreshThreadsStayBounded() throws Exception {
 		ManualTimer timeouts = new ManualTimer();
 		this.engine = SwrEngine.builder()
 			.clock(this.clock)
 			.timeoutTimer(timeouts)
-			.maxConcurrentRefreshes(1)
+			.maxConcurrentRefreshes(2)
 			.refreshQueueCapacity(0)
 			.build();
 		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").policy(this.policy).build();
-		cache.put("hangs", "old");
-		cache.put("next", "old");
-		this.clock.advance(Duration.ofSeconds(15));
-
-		CountDownLatch started = new CountDownLatch(1);
+		Set<Thread> before = Callers.liveThreadsNamed("swr-refresh-");
 		CountDownLatch release = new CountDownLatch(1);
-		try {
-			cache.get("hangs", (key) -> {
-				started.countDown();
-				while (release.getCount() > 0) {
-					try {
-						release.await();
-					}
-					catch (InterruptedException ex) {
-						// Ignored on purpose: a source that does not answer to interrupts.
-					}
+		AtomicInteger started = new AtomicInteger();
+		SwrLoader<String, String> deaf = (key) -> {
+			started.incrementAndGet();
+			while (release.getCount() > 0) {
+				try {
+					release.await();
 				}
-				return "late";
-			});
-			assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-			timeouts.fireAll();
-			assertThat(this.engine.refreshScheduler().activeCount()).isZero();
+				catch (InterruptedException ex) {
+					// Ignored on purpose: a source that does not answer to interrupts.
+				}
+			}
+			return "late";
+		};
+		try {
+			for (int round = 0; round < 5; round++) {
+				for (int i = 0; i < 4; i++) {
+					String key = "k" + round + "-" + i;
+					cache.put(key, "old");
+				}
+				this.clock.advance(Duration.ofSeconds(15));
+				for (int i = 0; i < 4; i++) {
+					assertThat(cache.getWithStatus("k" + round + "-" + i, deaf).status()).isEqualTo(SwrStatus.STALE);
+				}
+				int expectedStarts = 2;
+				await().atMost(PATIENCE).until(() -> started.get() == expectedStarts);
+				timeouts.fireAll();
+			}
+			RefreshScheduler scheduler = this.engine.refreshScheduler();
+			assertThat(started).as("only the first two ever got a thread").hasValue(2);
+			assertThat(scheduler.stuckCount()).isEqualTo(2);
+			assertThat(scheduler.activeCount()).isEqualTo(2);
+			assertThat(Callers.newLiveThreadsNamed("swr-refresh-", before)).as("refresh threads").hasSize(2);
+			assertThat(cache.stats().loads(LoadTrigger.REFRESH, LoadOutcome.TIMEOUT)).isEqualTo(2);
+			assertThat(cache.stats().skips(SkipReason.SATURATED)).isEqualTo(18);
 
-			// The only slot is free again although the hung thread still runs.
-			cache.get("next", this::load);
-			await().atMost(PATIENCE).until(() -> "next-v1".equals(cache.getEntry("next").value()));
-			assertThat(cache.stats().skips(SkipReason.SATURATED)).isZero();
+			release.countDown();
+			await().atMost(PATIENCE).until(() -> scheduler.stuckCount() == 0 && scheduler.activeCount() == 0);
+			cache.put("after", "old");
+			this.clock.advance(Duration.ofSeconds(15));
+			cache.get("after", this::load);
+			await().atMost(PATIENCE).until(() -> "after-v1".equals(cache.getEntry("after").value()));
 		}
 		finally {
 			release.countDown();

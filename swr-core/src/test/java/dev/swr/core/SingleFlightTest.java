@@ -31,7 +31,8 @@ class SingleFlightTest {
 
 	private final ManualClock clock = new ManualClock();
 
-	// Real refresh threads of the engine's own pool; time moves only when the test says so.
+	// Real refresh threads of the engine's own pool; time moves only when the test says so. Misses
+	// load on the first caller's thread (miss-timeout 0); BoundedMissTest covers the load pool.
 	private final SwrEngine engine = SwrEngine.builder().clock(this.clock).build();
 
 	private final SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
@@ -40,6 +41,7 @@ class SingleFlightTest {
 			.stale(Duration.ofSeconds(20))
 			.expired(Duration.ofSeconds(30))
 			.expiredWait(Duration.ZERO)
+			.missTimeout(Duration.ZERO)
 			.jitter(0)
 			.build())
 		.build();

@@ -54,15 +54,31 @@ class SwrCacheSemanticsTest {
 	}
 
 	@Test
-	void absentKeyIsLoadedOnTheCallersThreadAsAMiss() {
+	void absentKeyIsLoadedOnTheLoadPoolAsAMissWhileTheCallerWaits() {
 		Thread caller = Thread.currentThread();
 		SwrResult<String> result = this.cache.getWithStatus("a", (key) -> {
-			assertThat(Thread.currentThread()).isSameAs(caller);
+			assertThat(Thread.currentThread()).isNotSameAs(caller);
+			assertThat(Thread.currentThread().getName()).startsWith("swr-load-");
 			return load(key);
 		});
 		assertThat(result).isEqualTo(new SwrResult<>("a-v1", SwrStatus.MISS));
 		assertThat(this.cache.stats().gets(SwrStatus.MISS)).isEqualTo(1);
 		assertThat(this.cache.stats().loads(LoadTrigger.MISS, LoadOutcome.SUCCESS)).isEqualTo(1);
+	}
+
+	@Test
+	void withMissTimeoutZeroAnAbsentKeyIsLoadedOnTheCallersThreadAsAMiss() {
+		SwrCache<String, String> inline = this.engine.<String, String>newCache("inline")
+			.policy(this.policy.toBuilder().missTimeout(Duration.ZERO).build())
+			.build();
+		Thread caller = Thread.currentThread();
+		SwrResult<String> result = inline.getWithStatus("a", (key) -> {
+			assertThat(Thread.currentThread()).isSameAs(caller);
+			return load(key);
+		});
+		assertThat(result).isEqualTo(new SwrResult<>("a-v1", SwrStatus.MISS));
+		assertThat(inline.stats().gets(SwrStatus.MISS)).isEqualTo(1);
+		assertThat(inline.stats().loads(LoadTrigger.MISS, LoadOutcome.SUCCESS)).isEqualTo(1);
 	}
 
 	@Test

@@ -93,7 +93,7 @@ class ProxyKindsTest {
 	private static long waitingCallers() {
 		return Thread.getAllStackTraces().keySet().stream()
 			.filter((thread) -> thread.getName().startsWith("cold-key-caller-"))
-			.filter((thread) -> thread.getState() == Thread.State.WAITING)
+			.filter((thread) -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING)
 			.count();
 	}
 

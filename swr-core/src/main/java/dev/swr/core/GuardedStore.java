@@ -1,0 +1,86 @@
+package dev.swr.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cache's store as the engine uses it: it never throws. A failed read is a miss, a failed write is
+ * dropped, and each failure is counted and handed to the {@link SwrErrorHandler}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class GuardedStore<K, V> {
+
+	private static final System.Logger logger = System.getLogger(SwrCache.class.getName());
+
+	final SwrStore<K, V> store;
+
+	private final String cacheName;
+
+	private final SwrStats stats;
+
+	private final SwrErrorHandler errorHandler;
+
+	GuardedStore(SwrStore<K, V> store, String cacheName, SwrStats stats, SwrErrorHandler errorHandler) {
+		this.store = store;
+		this.cacheName = cacheName;
+		this.stats = stats;
+		this.errorHandler = errorHandler;
+	}
+
+	@Nullable SwrEntry<V> get(K key) {
+		try {
+			return this.store.get(key);
+		}
+		catch (RuntimeException ex) {
+			failed(key, SwrStoreException.Operation.GET, ex);
+			return null;
+		}
+	}
+
+	/** Writes {@code entry}; {@code false} when the store refused it (counted and reported). */
+	boolean put(K key, SwrEntry<V> entry) {
+		try {
+			this.store.put(key, entry);
+			this.stats.recordPut();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			failed(key, SwrStoreException.Operation.PUT, ex);
+			return false;
+		}
+	}
+
+	void evict(K key) {
+		try {
+			this.store.evict(key);
+		}
+		catch (RuntimeException ex) {
+			failed(key, SwrStoreException.Operation.EVICT, ex);
+		}
+	}
+
+	void clear() {
+		try {
+			this.store.clear();
+		}
+		catch (RuntimeException ex) {
+			failed(null, SwrStoreException.Operation.CLEAR, ex);
+		}
+	}
+
+	/** Counts and reports a failure of the store, or of a shared store's lease commands. */
+	void failed(@Nullable Object key, SwrStoreException.Operation operation, RuntimeException ex) {
+		SwrStoreException error = (ex instanceof SwrStoreException storeError) ? storeError
+				: new SwrStoreException(operation, SwrStoreException.Reason.OTHER, "Store '" + this.store.kind()
+						+ "' of cache '" + this.cacheName + "' failed to " + operation.tag() + " key '" + key + "'", ex);
+		this.stats.recordStoreError(operation, error.reason());
+		try {
+			this.errorHandler.onStoreError(this.cacheName, key, error);
+		}
+		catch (RuntimeException handlerFailure) {
+			logger.log(System.Logger.Level.WARNING, "Store error handler failed", handlerFailure);
+		}
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.swr.core;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Coordinates one cache's loads with other instances through a {@link SharedStore}: a refresh
+ * takes the key's lease so one instance at a time refreshes it, and with {@code lock-wait} a cold
+ * load waits for the instance holding the lease to write the value. A store that cannot be asked
+ * fails open: this instance proceeds as if it held the lease.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class LeaseCoordinator<K, V> {
+
+	/** Stands for a lease this instance assumes it holds: no shared store, or it could not be asked. */
+	static final String LOCAL = new String("local");
+
+	private final @Nullable SharedStore<K, V> shared;
+
+	private final GuardedStore<K, V> store;
+
+	private final InstantSource clock;
+
+	private final Duration ttl;
+
+	private final long lockWaitNanos;
+
+	LeaseCoordinator(GuardedStore<K, V> store, InstantSource clock, Duration ttl) {
+		this.store = store;
+		this.shared = (store.store instanceof SharedStore<K, V> sharedStore) ? sharedStore : null;
+		this.clock = clock;
+		this.ttl = ttl;
+		this.lockWaitNanos = (this.shared != null) ? this.shared.lockWait().toNanos() : 0;
+	}
+
+	/** Whether cold loads take the lease and wait for another instance's load ({@code lock-wait} set). */
+	boolean coalescesMisses() {
+		return this.lockWaitNanos > 0;
+	}
+
+	/** A lease token, {@code null} when another instance holds the lease, or {@link #LOCAL}. */
+	@Nullable String tryLease(K key) {
+		if (this.shared == null) {
+			return LOCAL;
+		}
+		try {
+			return this.shared.tryLease(key, this.ttl);
+		}
+		catch (RuntimeException ex) {
+			// Fail open: an unreachable store must not stop this instance from loading.
+			this.store.failed(key, SwrStoreException.Operation.LEASE, ex);
+			return LOCAL;
+		}
+	}
+
+	void release(K key, @Nullable String lease) {
+		if (lease == null || lease == LOCAL || this.shared == null) {
+			return;
+		}
+		try {
+			this.shared.releaseLease(key, lease);
+		}
+		catch (RuntimeException ex) {
+			this.store.failed(key, SwrStoreException.Operation.LEASE, ex);
+		}
+	}
+
+	/** Polls the shared store for the entry another instance is loading, until {@code lock-wait} ends. */
+	@Nullable SwrEntry<V> awaitOtherInstance(K key) {
+		long deadline = System.nanoTime() + this.lockWaitNanos;
+		long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+				Math.min(this.lockWaitNanos / 20, TimeUnit.MILLISECONDS.toNanos(50)));
+		while (System.nanoTime() < deadline) {
+			LockSupport.parkNanos(this, pause);
+			if (Thread.currentThread().isInterrupted()) {
+				return null;
+			}
+			SwrEntry<V> entry = this.store.get(key);
+			if (entry != null && this.clock.millis() < entry.expiresAt()) {
+				return entry;
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,785 @@
+package dev.swr.core;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one cache does with a read that is not a fresh hit: serve stale and refresh in the
+ * background, wait a bounded time for an expired entry's refresh, or load a cold key under
+ * {@code miss-timeout} and {@code max-concurrent-misses}. One state machine serves blocking and
+ * asynchronous callers: both start the same flights, and differ only in how they wait for one
+ * ({@link #read} blocks with a timeout, {@link #readAsync} composes futures with a timer).
+ * <p>
+ * Every load, wherever it runs, lands through {@link #land}, inside its flight's single exit.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class Revalidator<K, V> {
+
+	private static final System.Logger logger = System.getLogger(SwrCache.class.getName());
+
+	/** A wait for a flight that ran out. */
+	private static final Throwable WAITED = new StacklessSignal("wait elapsed");
+
+	/** A wait for a flight that was interrupted. */
+	private static final Throwable INTERRUPTED = new StacklessSignal("wait interrupted");
+
+	private final String name;
+
+	private final SwrPolicy policy;
+
+	private final GuardedStore<K, V> store;
+
+	private final InstantSource clock;
+
+	private final RefreshScheduler scheduler;
+
+	private final @Nullable CircuitBreaker breaker;
+
+	private final @Nullable Function<Object, CircuitBreaker> breakers;
+
+	private final SwrLoadListener listener;
+
+	private final SwrStats stats;
+
+	private final SingleFlight<K, V> flights = new SingleFlight<>();
+
+	private final Cache<K, KeyBackoff> backoffs;
+
+	private final LeaseCoordinator<K, V> leases;
+
+	private final EntryFactory<K, V> entries;
+
+	/** Bounds the cold loads of this cache running at once (max-concurrent-misses). */
+	private final Bulkhead misses;
+
+	private final long expiredWaitNanos;
+
+	private final long refreshTimeoutNanos;
+
+	/** How long a cold reader waits: miss-timeout, capped by refresh-timeout (which bounds the load). */
+	private final long missWaitNanos;
+
+	/** miss-timeout 0: cold loads run on the caller's thread, unbounded, as in v1. */
+	private final boolean inlineMisses;
+
+	Revalidator(String name, SwrPolicy policy, GuardedStore<K, V> store, InstantSource clock,
+			RefreshScheduler scheduler, @Nullable CircuitBreaker breaker,
+			@Nullable Function<Object, CircuitBreaker> breakers, EntryFactory<K, V> entries, SwrLoadListener listener,
+			SwrStats stats) {
+		this.name = name;
+		this.policy = policy;
+		this.store = store;
+		this.clock = clock;
+		this.scheduler = scheduler;
+		this.breaker = breaker;
+		this.breakers = breakers;
+		this.entries = entries;
+		this.listener = listener;
+		this.stats = stats;
+		this.leases = new LeaseCoordinator<>(store, clock, policy.refreshTimeout());
+		this.misses = Bulkhead.of("swr-misses-" + name, BulkheadConfig.custom()
+			.maxConcurrentCalls(policy.maxConcurrentMisses())
+			.maxWaitDuration(Duration.ZERO)
+			.build());
+		this.expiredWaitNanos = policy.expiredWait().toNanos();
+		this.refreshTimeoutNanos = policy.refreshTimeout().toNanos();
+		this.inlineMisses = policy.missTimeout().isZero();
+		this.missWaitNanos = this.inlineMisses ? this.refreshTimeoutNanos
+				: Math.min(policy.missTimeout().toNanos(), this.refreshTimeoutNanos);
+		// A key's backoff is forgotten once it could no longer matter: twice the longest pause
+		// after the last failure, with no attempt in between.
+		this.backoffs = Caffeine.newBuilder()
+			.maximumSize(100_000)
+			.expireAfterWrite(policy.refreshBackoffMax().multipliedBy(2))
+			.ticker(() -> clock.millis() * 1_000_000L)
+			.executor(Runnable::run)
+			.build();
+	}
+
+	// ---- reads, blocking -------------------------------------------------------------------
+
+	/** Answers a read of {@code key} whose entry (maybe {@code null}) is not fresh at {@code now}. */
+	SwrResult<V> read(K key, Source<K, V> source, @Nullable SwrEntry<V> entry, long now) {
+		if (entry == null || now >= entry.expiresAt()) {
+			return readCold(key, source);
+		}
+		if (now < entry.staleUntil()) {
+			startRefresh(key, source, entry, LoadTrigger.REFRESH, now);
+			return answer(entry.value(), SwrStatus.STALE);
+		}
+		Object started = startRefresh(key, source, entry, LoadTrigger.EXPIRED, now);
+		if (!(started instanceof Flight<?>)) {
+			return answer(entry.value(), unwaited(started));
+		}
+		return awaitBlocking(flight(started), this.expiredWaitNanos,
+				(loaded, failure) -> expiredAnswer(entry, loaded, failure));
+	}
+
+	private SwrResult<V> readCold(K key, Source<K, V> source) {
+		long deadline = System.nanoTime() + this.missWaitNanos;
+		try {
+			for (;;) {
+				Flight<V> flight = startMiss(key, source);
+				SwrResult<V> result = awaitBlocking(flight, Math.max(0, deadline - System.nanoTime()),
+						(loaded, failure) -> coldAnswer(key, flight, loaded, failure));
+				if (result != null) {
+					return result;
+				}
+			}
+		}
+		catch (Throwable ex) {
+			// A read whose load failed is still a miss, for the counters and the status header.
+			this.stats.recordGet(SwrStatus.MISS);
+			SwrStatus.track(SwrStatus.MISS);
+			throw Revalidator.<RuntimeException>rethrow(ex);
+		}
+	}
+
+	private @Nullable SwrResult<V> awaitBlocking(Flight<V> flight, long waitNanos,
+			BiFunction<@Nullable SwrEntry<V>, @Nullable Throwable, @Nullable SwrResult<V>> answer) {
+		SwrEntry<V> loaded = null;
+		Throwable failure = null;
+		try {
+			// A zero wait still takes a result that is already there.
+			loaded = flight.result.get(waitNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			failure = ex.getCause();
+		}
+		catch (TimeoutException ex) {
+			failure = WAITED;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			failure = INTERRUPTED;
+		}
+		return answer.apply(loaded, failure);
+	}
+
+	// ---- reads, asynchronous ---------------------------------------------------------------
+
+	/** Like {@link #read}, never blocking the calling thread. */
+	CompletableFuture<SwrResult<V>> readAsync(K key, Source<K, V> source, @Nullable SwrEntry<V> entry, long now) {
+		if (entry == null || now >= entry.expiresAt()) {
+			return readColdAsync(key, source, System.nanoTime() + this.missWaitNanos);
+		}
+		if (now < entry.staleUntil()) {
+			startRefresh(key, source, entry, LoadTrigger.REFRESH, now);
+			return completed(entry.value(), SwrStatus.STALE);
+		}
+		Object started = startRefresh(key, source, entry, LoadTrigger.EXPIRED, now);
+		if (!(started instanceof Flight<?>)) {
+			return completed(entry.value(), unwaited(started));
+		}
+		return awaitAsync(flight(started), this.expiredWaitNanos, (loaded, failure) -> {
+			SwrResult<V> result = expiredAnswer(entry, loaded, failure);
+			SwrStatus.track(result.status());
+			return CompletableFuture.completedFuture(result);
+		});
+	}
+
+	private CompletableFuture<SwrResult<V>> readColdAsync(K key, Source<K, V> source, long deadline) {
+		Flight<V> flight = startMiss(key, source);
+		return awaitAsync(flight, Math.max(0, deadline - System.nanoTime()), (loaded, failure) -> {
+			SwrResult<V> result;
+			try {
+				result = coldAnswer(key, flight, loaded, failure);
+			}
+			catch (Throwable ex) {
+				this.stats.recordGet(SwrStatus.MISS);
+				SwrStatus.track(SwrStatus.MISS);
+				return CompletableFuture.failedFuture(ex);
+			}
+			if (result == null) {
+				return readColdAsync(key, source, deadline);
+			}
+			SwrStatus.track(result.status());
+			return CompletableFuture.completedFuture(result);
+		});
+	}
+
+	/**
+	 * A future answered by {@code answer} when {@code flight} ends or, with the {@link #WAITED}
+	 * signal, when {@code waitNanos} pass first, whichever comes first.
+	 */
+	private CompletableFuture<SwrResult<V>> awaitAsync(Flight<V> flight, long waitNanos,
+			BiFunction<@Nullable SwrEntry<V>, @Nullable Throwable, CompletableFuture<SwrResult<V>>> answer) {
+		CompletableFuture<SwrResult<V>> answered = new CompletableFuture<>();
+		AtomicBoolean decided = new AtomicBoolean();
+		Runnable[] cancelWait = { () -> {
+		} };
+		BiFunction<@Nullable SwrEntry<V>, @Nullable Throwable, Void> decide = (loaded, failure) -> {
+			if (!decided.compareAndSet(false, true)) {
+				return null;
+			}
+			cancelWait[0].run();
+			CompletableFuture<SwrResult<V>> next;
+			try {
+				next = answer.apply(loaded, (failure != null) ? unwrap(failure) : null);
+			}
+			catch (Throwable ex) {
+				next = CompletableFuture.failedFuture(ex);
+			}
+			next.whenComplete((result, error) -> {
+				if (error == null) {
+					answered.complete(result);
+				}
+				else {
+					answered.completeExceptionally(unwrap(error));
+				}
+			});
+			return null;
+		};
+		if (!flight.result.isDone()) {
+			if (waitNanos == 0) {
+				decide.apply(null, WAITED);
+			}
+			else {
+				cancelWait[0] = this.scheduler.schedule(() -> decide.apply(null, WAITED), waitNanos);
+			}
+		}
+		flight.result.handle(decide);
+		return answered;
+	}
+
+	/** An answer already known: counted and tracked on the calling thread. */
+	CompletableFuture<SwrResult<V>> completed(@Nullable V value, SwrStatus status) {
+		SwrStatus.track(status);
+		return CompletableFuture.completedFuture(answer(value, status));
+	}
+
+	// ---- answers ---------------------------------------------------------------------------
+
+	/**
+	 * The answer of a cold read once the flight it waited for ended: the loaded value,
+	 * {@code null} to load anew (the flight was a refresh that never asked the source or gave up on
+	 * it), or an exception thrown. Each try waits only what is left of the reader's one
+	 * {@code miss-timeout}.
+	 */
+	private @Nullable SwrResult<V> coldAnswer(K key, Flight<V> flight, @Nullable SwrEntry<V> loaded,
+			@Nullable Throwable failure) {
+		if (failure == null) {
+			return answer(loaded.value(), SwrStatus.MISS);
+		}
+		if (Flight.neverLoaded(failure) || (failure == Flight.TIMED_OUT && flight.trigger != LoadTrigger.MISS)) {
+			return null;
+		}
+		if (failure == WAITED || failure == Flight.TIMED_OUT) {
+			this.stats.recordMissTimedOut();
+			throw new SwrLoadTimeoutException(this.name, key, Duration.ofNanos(this.missWaitNanos));
+		}
+		if (failure == INTERRUPTED) {
+			CancellationException cancelled = new CancellationException("Interrupted while waiting for the load of key '"
+					+ key + "' in cache '" + this.name + "'; the load goes on");
+			cancelled.initCause(new InterruptedException());
+			throw cancelled;
+		}
+		throw Revalidator.<RuntimeException>rethrow(failure);
+	}
+
+	/** The answer of an expired read once its refresh ended or the wait ran out. */
+	private SwrResult<V> expiredAnswer(SwrEntry<V> old, @Nullable SwrEntry<V> loaded, @Nullable Throwable failure) {
+		if (failure == null) {
+			return answer(loaded.value(), SwrStatus.MISS);
+		}
+		boolean sourceFailed = failure != WAITED && failure != INTERRUPTED && failure != Flight.TIMED_OUT
+				&& !Flight.neverLoaded(failure);
+		return answer(old.value(), sourceFailed ? SwrStatus.FALLBACK : SwrStatus.EXPIRED);
+	}
+
+	/**
+	 * How an expired read is answered when {@link #startRefresh} gave no flight to wait for:
+	 * {@code FALLBACK} when the source is failing (backoff, open breaker), {@code EXPIRED} when it
+	 * could not be asked in time (saturated, lease held elsewhere).
+	 */
+	private static SwrStatus unwaited(Object skipped) {
+		return (skipped == SkipReason.BACKOFF || skipped == SkipReason.CIRCUIT_OPEN) ? SwrStatus.FALLBACK
+				: SwrStatus.EXPIRED;
+	}
+
+	SwrResult<V> answer(@Nullable V value, SwrStatus status) {
+		this.stats.recordGet(status);
+		return new SwrResult<>(value, status);
+	}
+
+	// ---- cold loads ------------------------------------------------------------------------
+
+	/** The flight a cold reader of {@code key} waits for: the one running, or a new one it starts. */
+	private Flight<V> startMiss(K key, Source<K, V> source) {
+		Flight<V> running = this.flights.running(key);
+		if (running != null) {
+			return running;
+		}
+		Flight<V> mine = new Flight<>(LoadTrigger.MISS, source.storeIf);
+		running = this.flights.claim(key, mine);
+		if (running != null) {
+			return running;
+		}
+		launchMiss(key, mine, source);
+		return mine;
+	}
+
+	private void launchMiss(K key, Flight<V> flight, Source<K, V> source) {
+		CircuitBreaker guard = breakerFor(key);
+		if (guard != null && !guard.tryAcquirePermission()) {
+			this.stats.recordSkip(SkipReason.CIRCUIT_OPEN);
+			this.flights.settle(key, flight, () -> {
+				throw new SwrCircuitOpenException(this.name, key, guard.getName(), guard.getState());
+			});
+			return;
+		}
+		if (!this.misses.tryAcquirePermission()) {
+			releasePermission(guard);
+			this.stats.recordMissRejected();
+			this.flights.settle(key, flight, () -> {
+				throw new SwrLoadRejectedException(this.name, key, this.policy.maxConcurrentMisses());
+			});
+			return;
+		}
+		Stopwatch watch = new Stopwatch();
+		if (source.isAsync()) {
+			launchAsyncMiss(key, flight, source, watch);
+		}
+		else if (this.inlineMisses || this.scheduler.isClosed()) {
+			Loaded<V> loaded = null;
+			Throwable failure = null;
+			try {
+				loaded = missBody(key, source);
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			finally {
+				this.misses.onComplete();
+			}
+			land(key, flight, loaded, failure, watch);
+		}
+		else {
+			TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> missBody(key, source), this.refreshTimeoutNanos,
+					this.misses::onComplete);
+			task.result.whenComplete((loaded, failure) -> land(key, flight, loaded, failure, watch));
+			if (!this.scheduler.execute(task)) {
+				// Closed meanwhile: its waiters load anew, on their own threads.
+				task.abandon();
+			}
+		}
+	}
+
+	/** Starts an asynchronous loader; a future that never completes is given up at refresh-timeout. */
+	private void launchAsyncMiss(K key, Flight<V> flight, Source<K, V> source, Stopwatch watch) {
+		CompletableFuture<Loaded<V>> outcome = new CompletableFuture<>();
+		Runnable cancelTimeout = this.scheduler.schedule(() -> outcome.completeExceptionally(Flight.TIMED_OUT),
+				this.refreshTimeoutNanos);
+		outcome.whenComplete((loaded, failure) -> {
+			cancelTimeout.run();
+			this.misses.onComplete();
+			land(key, flight, loaded, failure, watch);
+		});
+		try {
+			CompletableFuture<? extends V> pending = source.start(key);
+			if (pending == null) {
+				outcome.complete(Loaded.of(null));
+			}
+			else {
+				pending.whenComplete((value, failure) -> {
+					if (failure == null) {
+						outcome.complete(Loaded.of(value));
+					}
+					else {
+						outcome.completeExceptionally(unwrap(failure));
+					}
+				});
+			}
+		}
+		catch (Throwable ex) {
+			outcome.completeExceptionally(ex);
+		}
+	}
+
+	/** A cold load: with {@code lock-wait}, first the lease, or the value another instance writes. */
+	private Loaded<V> missBody(K key, Source<K, V> source) throws Exception {
+		String lease = null;
+		if (this.leases.coalescesMisses()) {
+			lease = this.leases.tryLease(key);
+			if (lease == null) {
+				SwrEntry<V> theirs = this.leases.awaitOtherInstance(key);
+				if (theirs != null) {
+					return Loaded.skipped(SkipReason.LEASE_HELD, theirs);
+				}
+			}
+		}
+		try {
+			return Loaded.of(source.call(key));
+		}
+		finally {
+			this.leases.release(key, lease);
+		}
+	}
+
+	// ---- refreshes -------------------------------------------------------------------------
+
+	/**
+	 * Starts a background refresh of {@code key} unless one runs, the key backs off, the breaker is
+	 * open or the pool is full. Never touches the store: that is the refresh thread's job.
+	 * @return the flight to wait for (the new one or the one already running), or the
+	 * {@link SkipReason} why there is none
+	 */
+	private Object startRefresh(K key, Source<K, V> source, SwrEntry<V> seen, LoadTrigger trigger, long now) {
+		Flight<V> running = this.flights.running(key);
+		if (running != null) {
+			return skipped(SkipReason.IN_FLIGHT, running);
+		}
+		KeyBackoff backoff = this.backoffs.getIfPresent(key);
+		if (backoff != null && now < backoff.until()) {
+			return skipped(SkipReason.BACKOFF, SkipReason.BACKOFF);
+		}
+		CircuitBreaker guard = breakerFor(key);
+		if (guard != null && !guard.tryAcquirePermission()) {
+			return skipped(SkipReason.CIRCUIT_OPEN, SkipReason.CIRCUIT_OPEN);
+		}
+		Flight<V> flight = new Flight<>(trigger, source.storeIf);
+		Flight<V> raced = this.flights.claim(key, flight);
+		if (raced != null) {
+			releasePermission(guard);
+			return skipped(SkipReason.IN_FLIGHT, raced);
+		}
+		Stopwatch watch = new Stopwatch();
+		TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> refreshBody(key, source, seen, watch),
+				this.refreshTimeoutNanos, Stopwatch.NOTHING);
+		task.result.whenComplete((loaded, failure) -> land(key, flight, loaded, failure, watch));
+		if (!this.scheduler.submit(task)) {
+			boolean closed = this.scheduler.isClosed();
+			task.abandon();
+			// A closing engine refuses everything: that is no saturation to count.
+			return closed ? SkipReason.SATURATED : skipped(SkipReason.SATURATED, SkipReason.SATURATED);
+		}
+		return flight;
+	}
+
+	/** A refresh, on a pool thread: unless another refresh got there first or holds the lease, load. */
+	private Loaded<V> refreshBody(K key, Source<K, V> source, SwrEntry<V> seen, Stopwatch watch) throws Exception {
+		watch.start();
+		SwrEntry<V> current = this.store.get(key);
+		if (current != null && current.writtenAt() > seen.writtenAt()) {
+			// Replaced since the read that started this refresh: nothing to load.
+			return Loaded.skipped(SkipReason.IN_FLIGHT, current);
+		}
+		String lease = this.leases.tryLease(key);
+		if (lease == null) {
+			// Another instance refreshes it; its write reaches us through the store.
+			return Loaded.skipped(SkipReason.LEASE_HELD, null);
+		}
+		try {
+			return Loaded.of(source.call(key));
+		}
+		finally {
+			this.leases.release(key, lease);
+		}
+	}
+
+	private Object skipped(SkipReason reason, Object result) {
+		this.stats.recordSkip(reason);
+		return result;
+	}
+
+	// ---- landing ---------------------------------------------------------------------------
+
+	/**
+	 * Ends {@code flight} with the outcome of its load: counts it, tells the breaker, backs the key
+	 * off after a failed refresh, writes a loaded value (unless superseded or refused by
+	 * {@code storeIf}) and answers the waiters. All of it inside the flight's one exit, so nothing
+	 * thrown here can leave the key stuck.
+	 */
+	private void land(K key, Flight<V> flight, @Nullable Loaded<V> loaded, @Nullable Throwable failure,
+			Stopwatch watch) {
+		this.flights.settle(key, flight, () -> {
+			CircuitBreaker guard = breakerFor(key);
+			if (failure != null) {
+				Throwable cause = unwrap(failure);
+				if (Flight.neverLoaded(cause)) {
+					releasePermission(guard);
+				}
+				else {
+					loadFailed(key, flight.trigger, guard, cause, watch.elapsed());
+				}
+				throw cause;
+			}
+			if (loaded.skipped() != null) {
+				releasePermission(guard);
+				this.stats.recordSkip(loaded.skipped());
+				if (loaded.found() == null) {
+					throw Flight.ABANDONED;
+				}
+				return loaded.found();
+			}
+			long nanos = watch.elapsed();
+			if (guard != null) {
+				guard.onSuccess(nanos, TimeUnit.NANOSECONDS);
+			}
+			this.backoffs.invalidate(key);
+			loadEnded(key, flight.trigger, LoadOutcome.SUCCESS, nanos);
+			return writeLoaded(key, loaded.value(), flight);
+		});
+	}
+
+	private void loadFailed(K key, LoadTrigger trigger, @Nullable CircuitBreaker guard, Throwable cause, long nanos) {
+		boolean timedOut = cause == Flight.TIMED_OUT;
+		Throwable reported = timedOut ? new TimeoutException("Load of key '" + key + "' in cache '" + this.name
+				+ "' ran past its refresh-timeout of " + this.policy.refreshTimeout()) : cause;
+		if (guard != null) {
+			guard.onError(nanos, TimeUnit.NANOSECONDS, reported);
+		}
+		LoadOutcome outcome = timedOut ? LoadOutcome.TIMEOUT : LoadOutcome.FAILURE;
+		if (trigger == LoadTrigger.MISS) {
+			// A miss does not back off: its callers get the error.
+			loadEnded(key, trigger, outcome, nanos);
+			return;
+		}
+		long now = this.clock.millis();
+		KeyBackoff backoff = this.backoffs.asMap()
+			.compute(key, (k, previous) -> KeyBackoff.after(previous, now, this.policy.refreshBackoff(),
+					this.policy.refreshBackoffMax()));
+		// Once per backoff pause, not per read: no refresh of the key is tried before it ends.
+		logger.log(System.Logger.Level.WARNING, () -> "Refresh of key '" + key + "' in cache '" + this.name + "' "
+				+ outcome.tag() + " (" + backoff.failures() + " in a row); serving the cached value, next attempt in "
+				+ Duration.ofMillis(backoff.until() - now), reported);
+		loadEnded(key, trigger, outcome, nanos);
+	}
+
+	private void loadEnded(K key, LoadTrigger trigger, LoadOutcome outcome, long nanos) {
+		this.stats.recordLoad(trigger, outcome, nanos);
+		try {
+			this.listener.onLoad(this.name, key, trigger, outcome, nanos);
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Load listener failed", ex);
+		}
+	}
+
+	/**
+	 * Writes the result of {@code flight}'s load unless an evict, put or clear superseded it, or the
+	 * flight's {@code storeIf} refuses the value (then an older value must not be served in its
+	 * place either).
+	 */
+	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight) {
+		// The lock orders this write against supersede(): either the write lands first and the
+		// evict that follows removes it, or the flag is seen and nothing is written.
+		synchronized (flight) {
+			long now = this.clock.millis();
+			if (flight.isSuperseded()) {
+				return this.entries.create(key, value, now);
+			}
+			if (flight.storeIf != null && !flight.storeIf.test(value)) {
+				this.store.evict(key);
+				return this.entries.create(key, value, now);
+			}
+			return write(key, value, now, false);
+		}
+	}
+
+	/**
+	 * Writes {@code value} as a new fresh entry of {@code key}; a null that is not to be cached
+	 * evicts the key instead, so an older value is not served in its place.
+	 * @param replacing whether a write the store refused evicts the old entry: so for {@code put},
+	 * which promises to replace it; a load's refused write keeps the old entry to fall back on
+	 */
+	SwrEntry<V> write(K key, @Nullable V value, long now, boolean replacing) {
+		SwrEntry<V> entry = this.entries.create(key, value, now);
+		if (value == null && !this.policy.cacheNulls()) {
+			this.store.evict(key);
+		}
+		else if (!this.store.put(key, entry) && replacing) {
+			this.store.evict(key);
+		}
+		return entry;
+	}
+
+	// ---- what the facade shares ------------------------------------------------------------
+
+	/** Marks the flight of {@code key} obsolete: an evict or put supersedes a load in flight. */
+	void supersede(K key) {
+		this.flights.supersede(key);
+	}
+
+	/** Supersedes every flight and forgets every backoff: the cache was cleared. */
+	void supersedeAll() {
+		this.flights.supersedeAll();
+		this.backoffs.invalidateAll();
+	}
+
+	int loadsInFlight() {
+		return this.flights.size();
+	}
+
+	int missesInFlight() {
+		return this.policy.maxConcurrentMisses() - this.misses.getMetrics().getAvailableConcurrentCalls();
+	}
+
+	@Nullable CircuitBreaker breakerFor(Object key) {
+		if (this.breaker != null) {
+			return this.breaker;
+		}
+		return (this.breakers != null) ? this.breakers.apply(key) : null;
+	}
+
+	private static void releasePermission(@Nullable CircuitBreaker guard) {
+		if (guard != null) {
+			guard.releasePermission();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <V> Flight<V> flight(Object started) {
+		return (Flight<V>) started;
+	}
+
+	static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	@SuppressWarnings("unchecked")
+	static <T extends Throwable> T rethrow(Throwable ex) throws T {
+		throw (T) ex;
+	}
+
+	/**
+	 * A loader as the engine runs it: {@link #call} blocks until the value (on a pool thread or
+	 * the caller's), and an asynchronous source also {@link #start}s a load as a future.
+	 *
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 */
+	abstract static class Source<K, V> {
+
+		/** Whether a loaded value is written; {@code null} writes every value. */
+		final @Nullable Predicate<? super V> storeIf;
+
+		Source(@Nullable Predicate<? super V> storeIf) {
+			this.storeIf = storeIf;
+		}
+
+		abstract @Nullable V call(K key) throws Exception;
+
+		boolean isAsync() {
+			return false;
+		}
+
+		@Nullable CompletableFuture<? extends V> start(K key) throws Exception {
+			throw new UnsupportedOperationException("not an asynchronous source");
+		}
+
+		static <K, V> Source<K, V> blocking(SwrLoader<? super K, ? extends V> loader,
+				@Nullable Predicate<? super V> storeIf) {
+			return new Source<>(storeIf) {
+
+				@Override
+				@Nullable V call(K key) throws Exception {
+					return loader.load(key);
+				}
+
+			};
+		}
+
+		static <K, V> Source<K, V> async(SwrAsyncLoader<? super K, ? extends V> loader,
+				@Nullable Predicate<? super V> storeIf) {
+			return new Source<>(storeIf) {
+
+				/** On a refresh thread: waits for the future; the refresh timeout interrupts the wait. */
+				@Override
+				@Nullable V call(K key) throws Exception {
+					CompletableFuture<? extends V> pending = loader.load(key);
+					if (pending == null) {
+						return null;
+					}
+					try {
+						return pending.get();
+					}
+					catch (ExecutionException ex) {
+						throw Revalidator.<Exception>rethrow(unwrap(ex));
+					}
+				}
+
+				@Override
+				boolean isAsync() {
+					return true;
+				}
+
+				@Override
+				@Nullable CompletableFuture<? extends V> start(K key) throws Exception {
+					return loader.load(key);
+				}
+
+			};
+		}
+
+	}
+
+	/**
+	 * What a load body yields: a value to write, or, when it skipped the source, why and the entry
+	 * that serves instead ({@code null} when there is none and the waiters must do without).
+	 */
+	private record Loaded<V>(@Nullable V value, @Nullable SkipReason skipped, @Nullable SwrEntry<V> found) {
+
+		static <V> Loaded<V> of(@Nullable V value) {
+			return new Loaded<>(value, null, null);
+		}
+
+		static <V> Loaded<V> skipped(SkipReason reason, @Nullable SwrEntry<V> found) {
+			return new Loaded<>(null, reason, found);
+		}
+
+	}
+
+	/** When a load started, for its duration; a refresh starts on its pool thread, not when queued. */
+	private static final class Stopwatch {
+
+		static final Runnable NOTHING = () -> {
+		};
+
+		private volatile long start = System.nanoTime();
+
+		void start() {
+			this.start = System.nanoTime();
+		}
+
+		long elapsed() {
+			return System.nanoTime() - this.start;
+		}
+
+	}
+
+	/** A private signal, never thrown to callers: no stack trace to fill. */
+	private static final class StacklessSignal extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		StacklessSignal(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+}
