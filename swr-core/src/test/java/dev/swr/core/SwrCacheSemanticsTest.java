@@ -279,4 +279,56 @@ class SwrCacheSemanticsTest {
 			.build();
 	}
 
+	/**
+	 * The path documented as never waiting does no store round trip of its own: the check whether
+	 * another refresh already replaced the entry is the refresh's first step, on its thread. Before
+	 * v2 the stale read re-read the store on the caller's thread (two reads here).
+	 */
+	@Test
+	void aStaleReadThatStartsARefreshReadsTheStoreOnlyOnceOnTheCallersThread() {
+		java.util.List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+		MemoryStore<String, String> memory = new MemoryStore<>(100, this.clock);
+		SwrStore<String, String> counting = new SwrStore<>() {
+
+			@Override
+			public SwrEntry<String> get(String key) {
+				reads.add(Thread.currentThread().getName());
+				return memory.get(key);
+			}
+
+			@Override
+			public void put(String key, SwrEntry<String> entry) {
+				memory.put(key, entry);
+			}
+
+			@Override
+			public void evict(String key) {
+				memory.evict(key);
+			}
+
+			@Override
+			public void clear() {
+				memory.clear();
+			}
+
+			@Override
+			public String kind() {
+				return "counting";
+			}
+
+		};
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("counted")
+			.policy(this.policy)
+			.store(counting)
+			.build();
+		cache.put("k", "old");
+		this.clock.advance(Duration.ofSeconds(15));
+
+		assertThat(cache.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("old", SwrStatus.STALE));
+		assertThat(reads).as("store reads by the stale read itself").hasSize(1);
+		assertThat(this.refreshes.runAll()).isEqualTo(1);
+		assertThat(reads).as("the refresh's own check, on its thread").hasSize(2);
+		assertThat(cache.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("k-v1", SwrStatus.HIT));
+	}
+
 }
