@@ -81,6 +81,17 @@ class SwrAutoConfigurationTest {
 	}
 
 	@Test
+	void theApplicationsOwnEngineIsUsedAndOursIsNotCreated() {
+		this.runner.withUserConfiguration(OwnEngineConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(SwrEngine.class).hasBean("myEngine").doesNotHaveBean("swrEngine");
+			SwrEngine own = context.getBean("myEngine", SwrEngine.class);
+			assertThat(context.getBean(SwrCacheManager.class).getEngine()).isSameAs(own);
+			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("products").get("k", (key) -> "v"))
+				.isEqualTo("v");
+		});
+	}
+
+	@Test
 	void refreshesRunOnTheSwrRefreshExecutorBeanWhenThereIsOne() {
 		this.runner.withUserConfiguration(OwnExecutorConfiguration.class)
 			.withBean("swrClock", dev.swr.core.ManualClock.class, dev.swr.core.ManualClock::new)
@@ -306,6 +317,16 @@ class SwrAutoConfigurationTest {
 		@Bean
 		SwrSerializer mySerializer() {
 			return SERIALIZER;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnEngineConfiguration {
+
+		@Bean(destroyMethod = "close")
+		SwrEngine myEngine() {
+			return SwrEngine.builder().maxConcurrentRefreshes(2).build();
 		}
 
 	}
