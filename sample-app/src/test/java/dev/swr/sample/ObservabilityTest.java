@@ -132,7 +132,9 @@ class ObservabilityTest {
 			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.title").value("Upstream unavailable"))
 			.andExpect(jsonPath("$.cache").value("products"))
-			.andExpect(jsonPath("$.circuitBreaker").value("OPEN"));
+			.andExpect(jsonPath("$.circuitBreaker").value("OPEN"))
+			// The breaker's wait in the open state (application.yml): it cannot be open for longer.
+			.andExpect(header().string("Retry-After", "15"));
 		this.mvc.perform(get("/products/1")).andExpect(status().isOk())
 			.andExpect(header().string("X-Cache-Status", "FALLBACK"));
 		assertThat(this.upstream.calls()).as("nothing reaches the upstream while open").isEqualTo(callsWhenOpened);

@@ -17,6 +17,7 @@ import org.springframework.cache.interceptor.KeyGenerator;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
@@ -31,9 +32,9 @@ import dev.swr.spring.cache.SwrCacheManager;
 
 /**
  * Serves {@code @StaleWhileRevalidate} methods from their cache. Everything a call needs is
- * prepared once per method: the parsed operation, its cache, and how to get its key. A key that is
- * a plain parameter reference ({@code #id}, {@code #p0}) is read from the arguments without SpEL;
- * other expressions are evaluated with Spring's compiled SpEL.
+ * prepared once per method and target class: the parsed operation, its cache, and how to get its
+ * key. A key that is a plain parameter reference ({@code #id}, {@code #p0}) is read from the
+ * arguments without SpEL; other expressions are evaluated with Spring's compiled SpEL.
  * <p>
  * Misses load on the caller's thread by proceeding with the invocation; background refreshes
  * proceed with a clone of it on the refresh pool, so the rest of the advice chain still applies.
@@ -50,7 +51,8 @@ public class SwrInterceptor implements MethodInterceptor {
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
-	private final ConcurrentHashMap<Method, Prepared> prepared = new ConcurrentHashMap<>();
+	/** Per method and target class, as Spring's cache interceptor keys its metadata. */
+	private final ConcurrentHashMap<MethodClassKey, Prepared> prepared = new ConcurrentHashMap<>();
 
 	/**
 	 * An interceptor; its collaborators are looked up on first use, so creating it early (advisors
@@ -95,8 +97,10 @@ public class SwrInterceptor implements MethodInterceptor {
 	}
 
 	private @Nullable Prepared prepare(Method method, @Nullable Class<?> targetClass) {
-		Prepared call = this.prepared.get(method);
-		if (call != null && call.targetClass == targetClass) {
+		// A method inherited by several classes may have an operation, a cache and a key per class.
+		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
+		Prepared call = this.prepared.get(cacheKey);
+		if (call != null) {
 			return call;
 		}
 		SwrOperation operation = this.operationSource.getOperation(method, targetClass);
@@ -104,9 +108,13 @@ public class SwrInterceptor implements MethodInterceptor {
 			return null;
 		}
 		call = new Prepared(operation, targetClass, this.cacheManager.get().getSwrCache(operation.cacheName()));
-		// One target class per method in practice; a method shared by several classes re-prepares.
-		this.prepared.put(method, call);
-		return call;
+		Prepared raced = this.prepared.putIfAbsent(cacheKey, call);
+		return (raced != null) ? raced : call;
+	}
+
+	/** How many method and target class pairs have been prepared; for tests. */
+	int preparedCount() {
+		return this.prepared.size();
 	}
 
 	private Object key(Prepared call, MethodInvocation invocation, Object[] args, @Nullable Object target) {

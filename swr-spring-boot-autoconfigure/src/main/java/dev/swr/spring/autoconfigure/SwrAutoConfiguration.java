@@ -110,9 +110,12 @@ public final class SwrAutoConfiguration {
 	/**
 	 * The engine: refreshes run on the {@code swrRefreshExecutor} bean if there is one, else on
 	 * daemon threads of the engine's own; closing the context lets running refreshes finish within
-	 * {@code swr.refresh.shutdown-timeout} and stops every engine thread.
+	 * {@code swr.refresh.shutdown-timeout} and stops every engine thread. An application's own
+	 * {@link SwrEngine} bean replaces it, and {@code swr.refresh.*} is then the application's
+	 * business.
 	 */
 	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
 	SwrEngine swrEngine(SwrProperties properties, @Qualifier("swrClock") InstantSource swrClock,
 			@Qualifier("swrRefreshExecutor") ObjectProvider<Executor> swrRefreshExecutor, SwrErrorHandler errorHandler,
 			ObjectProvider<SwrLoadListener> loadListeners) {

@@ -1,5 +1,6 @@
 package dev.swr.spring.autoconfigure;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 
@@ -49,11 +50,27 @@ public final class SwrCircuitBreakerAutoConfiguration {
 		return swrCircuitBreakers::applyTo;
 	}
 
-	/** Our breakers read the caches' clock, so a test's clock also moves them out of the open state. */
+	/**
+	 * Our breakers read the caches' clock, so a test's clock also moves them out of the open state.
+	 * Slow calls are judged on the load durations the engine reports, not on this clock.
+	 */
 	static CircuitBreakerConfig config(SwrCircuitBreakerProperties properties, InstantSource clock) {
+		// Checked here rather than left to Resilience4j, whose messages name its builder methods.
+		float slowCallRate = properties.getSlowCallRateThreshold();
+		if (!(slowCallRate > 0 && slowCallRate <= 100)) {
+			throw new IllegalStateException(
+					"swr.circuit-breaker.slow-call-rate-threshold must be in (0, 100] but was " + slowCallRate);
+		}
+		Duration slowCallDuration = properties.getSlowCallDurationThreshold();
+		if (slowCallDuration.isNegative() || slowCallDuration.isZero()) {
+			throw new IllegalStateException(
+					"swr.circuit-breaker.slow-call-duration-threshold must be positive but was " + slowCallDuration);
+		}
 		try {
 			return CircuitBreakerConfig.custom()
 				.failureRateThreshold(properties.getFailureRateThreshold())
+				.slowCallRateThreshold(slowCallRate)
+				.slowCallDurationThreshold(slowCallDuration)
 				.slidingWindowSize(properties.getSlidingWindowSize())
 				.minimumNumberOfCalls(properties.getMinimumNumberOfCalls())
 				.waitDurationInOpenState(properties.getWaitDurationInOpenState())

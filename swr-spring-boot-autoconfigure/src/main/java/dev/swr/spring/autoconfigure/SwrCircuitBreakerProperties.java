@@ -25,10 +25,22 @@ public class SwrCircuitBreakerProperties {
 	/** Failure rate, in percent of the calls in the sliding window, at or above which a breaker opens. */
 	private float failureRateThreshold = 50;
 
-	/** Number of most recent loads a breaker judges its failure rate on. */
+	/**
+	 * Slow-call rate, in percent of the calls in the sliding window, at or above which a breaker
+	 * opens: a source that answers too slowly opens it like one that fails. In (0, 100].
+	 */
+	private float slowCallRateThreshold = 50;
+
+	/**
+	 * How long a load may take before the breaker counts it as slow, whether it succeeded or failed.
+	 * The default matches the built-in miss-timeout: a load its caller gave up waiting for is slow.
+	 */
+	private Duration slowCallDurationThreshold = Duration.ofSeconds(5);
+
+	/** Number of most recent loads a breaker judges its failure and slow-call rates on. */
 	private int slidingWindowSize = 50;
 
-	/** Loads a breaker must have seen before it computes a failure rate. */
+	/** Loads a breaker must have seen before it computes its failure and slow-call rates. */
 	private int minimumNumberOfCalls = 20;
 
 	/** How long an open breaker refuses loads before it lets trial loads through (half-open). */
@@ -65,6 +77,22 @@ public class SwrCircuitBreakerProperties {
 
 	public void setFailureRateThreshold(float failureRateThreshold) {
 		this.failureRateThreshold = failureRateThreshold;
+	}
+
+	public float getSlowCallRateThreshold() {
+		return this.slowCallRateThreshold;
+	}
+
+	public void setSlowCallRateThreshold(float slowCallRateThreshold) {
+		this.slowCallRateThreshold = slowCallRateThreshold;
+	}
+
+	public Duration getSlowCallDurationThreshold() {
+		return this.slowCallDurationThreshold;
+	}
+
+	public void setSlowCallDurationThreshold(Duration slowCallDurationThreshold) {
+		this.slowCallDurationThreshold = slowCallDurationThreshold;
 	}
 
 	public int getSlidingWindowSize() {

@@ -160,6 +160,19 @@ public class SwrProperties {
 		/** Cap of the doubling refresh backoff. Built-in default: 1m. */
 		private @Nullable Duration refreshBackoffMax;
 
+		/**
+		 * Longest wait of a caller with nothing cached for a cold load; past it the caller gets a
+		 * SwrLoadTimeoutException while the load goes on (up to refresh-timeout, which also caps this
+		 * wait) and its value is cached. 0 loads on the caller's thread with no bound. Built-in default: 5s.
+		 */
+		private @Nullable Duration missTimeout;
+
+		/**
+		 * Most cold loads of a cache running at once; a caller beyond it with nothing cached gets a
+		 * SwrLoadRejectedException at once. Built-in default: 32.
+		 */
+		private @Nullable Integer maxConcurrentMisses;
+
 		/** Most entries a cache keeps in memory (or in L1 for the tiered store). Built-in default: 10000. */
 		private @Nullable Long maximumSize;
 
@@ -191,6 +204,12 @@ public class SwrProperties {
 			}
 			if (this.refreshBackoffMax != null) {
 				policy.refreshBackoffMax(this.refreshBackoffMax);
+			}
+			if (this.missTimeout != null) {
+				policy.missTimeout(this.missTimeout);
+			}
+			if (this.maxConcurrentMisses != null) {
+				policy.maxConcurrentMisses(this.maxConcurrentMisses);
 			}
 		}
 
@@ -264,6 +283,22 @@ public class SwrProperties {
 
 		public void setRefreshBackoffMax(@Nullable Duration refreshBackoffMax) {
 			this.refreshBackoffMax = refreshBackoffMax;
+		}
+
+		public @Nullable Duration getMissTimeout() {
+			return this.missTimeout;
+		}
+
+		public void setMissTimeout(@Nullable Duration missTimeout) {
+			this.missTimeout = missTimeout;
+		}
+
+		public @Nullable Integer getMaxConcurrentMisses() {
+			return this.maxConcurrentMisses;
+		}
+
+		public void setMaxConcurrentMisses(@Nullable Integer maxConcurrentMisses) {
+			this.maxConcurrentMisses = maxConcurrentMisses;
 		}
 
 		@Override

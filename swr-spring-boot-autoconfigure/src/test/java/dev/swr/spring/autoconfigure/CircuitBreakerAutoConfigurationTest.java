@@ -57,6 +57,11 @@ class CircuitBreakerAutoConfigurationTest {
 		return key + "-v" + this.loads.get();
 	}
 
+	private Object loadSlowly(Object key) throws InterruptedException {
+		Thread.sleep(5);
+		return load(key);
+	}
+
 	@Test
 	void eachCacheGetsABreakerNamedAfterItFromOurOwnRegistry() {
 		this.runner.run((context) -> {
@@ -71,6 +76,71 @@ class CircuitBreakerAutoConfigurationTest {
 			assertThat(config.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(2);
 			assertThat(context.getBean(SwrCircuitBreakers.class).isApplicationRegistry()).isFalse();
 			assertThat(context).doesNotHaveBean(CircuitBreakerRegistry.class);
+		});
+	}
+
+	@Test
+	void slowCallSettingsDefaultToFiveSecondsAndFiftyPercent() {
+		this.runner.run((context) -> {
+			CircuitBreakerConfig config = context.getBean(SwrCacheManager.class)
+				.getSwrCache("products")
+				.inspect()
+				.circuitBreaker()
+				.getCircuitBreakerConfig();
+			assertThat(config.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(config.getSlowCallRateThreshold()).isEqualTo(50f);
+		});
+	}
+
+	@Test
+	void slowCallSettingsReachTheBreaker() {
+		this.runner
+			.withPropertyValues("swr.circuit-breaker.slow-call-duration-threshold=750ms",
+					"swr.circuit-breaker.slow-call-rate-threshold=80")
+			.run((context) -> {
+				CircuitBreakerConfig config = context.getBean(SwrCacheManager.class)
+					.getSwrCache("products")
+					.inspect()
+					.circuitBreaker()
+					.getCircuitBreakerConfig();
+				assertThat(config.getSlowCallDurationThreshold()).isEqualTo(Duration.ofMillis(750));
+				assertThat(config.getSlowCallRateThreshold()).isEqualTo(80f);
+			});
+	}
+
+	@Test
+	void breakerOpensAfterEnoughSlowSuccessfulLoadsAndRefusesTheNextColdKey() {
+		// Slowness is judged on the load durations the engine measures (System.nanoTime), so the
+		// loads really take longer than the threshold: 5 ms against 1 ms.
+		this.runner.withPropertyValues("swr.circuit-breaker.slow-call-duration-threshold=1ms",
+				"swr.circuit-breaker.slow-call-rate-threshold=50")
+			.run((context) -> {
+				SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
+				assertThat(cache.get("slow-1", this::loadSlowly)).isEqualTo("slow-1-v1");
+				assertThat(cache.get("slow-2", this::loadSlowly)).isEqualTo("slow-2-v2");
+				CircuitBreaker breaker = cache.inspect().circuitBreaker();
+				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(breaker.getMetrics().getNumberOfSlowSuccessfulCalls()).isEqualTo(2);
+				assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+				assertThatExceptionOfType(SwrCircuitOpenException.class)
+					.isThrownBy(() -> cache.get("cold", this::loadSlowly));
+				assertThat(this.loads.get()).as("no load reached the slow source once open").isEqualTo(2);
+				// What was loaded is served as usual.
+				assertThat(cache.get("slow-1", this::loadSlowly)).isEqualTo("slow-1-v1");
+			});
+	}
+
+	@Test
+	void loadsFasterThanTheSlowCallThresholdLeaveTheBreakerClosed() {
+		this.runner.run((context) -> {
+			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
+			cache.get("fast-1", this::load);
+			cache.get("fast-2", this::load);
+			CircuitBreaker breaker = cache.inspect().circuitBreaker();
+			assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(2);
+			assertThat(breaker.getMetrics().getNumberOfSlowCalls()).isZero();
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		});
 	}
 
@@ -220,6 +290,26 @@ class CircuitBreakerAutoConfigurationTest {
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid swr.circuit-breaker.* setting")
 				.hasStackTraceContaining("failureRateThreshold");
 		});
+	}
+
+	@Test
+	void aSlowCallRateOutsideZeroToAHundredFailsStartupNamingTheProperty() {
+		for (String rate : new String[] { "0", "-5", "100.5" }) {
+			this.runner.withPropertyValues("swr.circuit-breaker.slow-call-rate-threshold=" + rate)
+				.run((context) -> assertThat(context).getFailure()
+					.hasStackTraceContaining("swr.circuit-breaker.slow-call-rate-threshold must be in (0, 100]"));
+		}
+		this.runner.withPropertyValues("swr.circuit-breaker.slow-call-rate-threshold=100")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void aSlowCallDurationThatIsNotPositiveFailsStartupNamingTheProperty() {
+		for (String duration : new String[] { "0", "-1s" }) {
+			this.runner.withPropertyValues("swr.circuit-breaker.slow-call-duration-threshold=" + duration)
+				.run((context) -> assertThat(context).getFailure()
+					.hasStackTraceContaining("swr.circuit-breaker.slow-call-duration-threshold must be positive"));
+		}
 	}
 
 	private void failTwice(SwrCache<Object, Object> cache) {

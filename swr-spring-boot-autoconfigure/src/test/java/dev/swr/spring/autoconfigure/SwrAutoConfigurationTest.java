@@ -22,6 +22,7 @@ import dev.swr.core.CoarseClock;
 import dev.swr.core.LoggingErrorHandler;
 import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrErrorHandler;
+import dev.swr.core.SwrPolicy;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.core.serial.JacksonJsonSerializer;
 import dev.swr.core.serial.SwrSerializer;
@@ -76,6 +77,17 @@ class SwrAutoConfigurationTest {
 			assertThat(context.getBean(SwrErrorHandler.class)).isSameAs(OwnBeansConfiguration.ERRORS);
 			assertThat(context.getBean(SwrSerializer.class)).isSameAs(OwnBeansConfiguration.SERIALIZER);
 			assertThat(context.getBean(SwrEngine.class).clock()).isSameAs(context.getBean("swrClock"));
+		});
+	}
+
+	@Test
+	void theApplicationsOwnEngineIsUsedAndOursIsNotCreated() {
+		this.runner.withUserConfiguration(OwnEngineConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(SwrEngine.class).hasBean("myEngine").doesNotHaveBean("swrEngine");
+			SwrEngine own = context.getBean("myEngine", SwrEngine.class);
+			assertThat(context.getBean(SwrCacheManager.class).getEngine()).isSameAs(own);
+			assertThat(context.getBean(SwrCacheManager.class).getSwrCache("products").get("k", (key) -> "v"))
+				.isEqualTo("v");
 		});
 	}
 
@@ -157,6 +169,69 @@ class SwrAutoConfigurationTest {
 				.hasMessageContaining("'expired-wait'"));
 		this.runner.withPropertyValues("swr.caches.products.maximum-size=0")
 			.run((context) -> assertThat(context).getFailure().hasMessageContaining("swr.caches.products.maximum-size"));
+	}
+
+	@Test
+	void coldLoadBoundsAreTheBuiltInDefaultsWhenUnset() {
+		this.runner.run((context) -> {
+			SwrPolicy policy = context.getBean(SwrCacheManager.class).getSwrCache("products").policy();
+			assertThat(policy.missTimeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(policy.maxConcurrentMisses()).isEqualTo(32);
+		});
+	}
+
+	@Test
+	void coldLoadBoundsBindFromDefaultsAndACachesOwnSettingsWin() {
+		this.runner
+			.withPropertyValues("swr.defaults.miss-timeout=2s", "swr.defaults.max-concurrent-misses=8",
+					"swr.caches.products.miss-timeout=750ms", "swr.caches.products.max-concurrent-misses=3")
+			.run((context) -> {
+				SwrCacheManager manager = context.getBean(SwrCacheManager.class);
+				SwrPolicy products = manager.getSwrCache("products").policy();
+				assertThat(products.missTimeout()).isEqualTo(Duration.ofMillis(750));
+				assertThat(products.maxConcurrentMisses()).isEqualTo(3);
+				SwrPolicy other = manager.getSwrCache("other").policy();
+				assertThat(other.missTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(other.maxConcurrentMisses()).isEqualTo(8);
+			});
+	}
+
+	@Test
+	void aCacheMaySetOneColdLoadBoundAndInheritTheOther() {
+		this.runner.withPropertyValues("swr.defaults.miss-timeout=2s", "swr.caches.products.max-concurrent-misses=4")
+			.run((context) -> {
+				SwrPolicy products = context.getBean(SwrCacheManager.class).getSwrCache("products").policy();
+				assertThat(products.missTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(products.maxConcurrentMisses()).isEqualTo(4);
+			});
+	}
+
+	@Test
+	void zeroMissTimeoutIsAcceptedAsNoBound() {
+		this.runner.withPropertyValues("swr.defaults.miss-timeout=0")
+			.run((context) -> assertThat(
+					context.getBean(SwrCacheManager.class).getSwrCache("products").policy().missTimeout())
+				.isZero());
+	}
+
+	@Test
+	void badColdLoadBoundsFailStartupNamingTheProperty() {
+		this.runner.withPropertyValues("swr.defaults.miss-timeout=-1s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("swr.defaults")
+				.hasMessageContaining("'miss-timeout'"));
+		this.runner.withPropertyValues("swr.defaults.max-concurrent-misses=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("swr.defaults")
+				.hasMessageContaining("'max-concurrent-misses'"));
+		this.runner.withPropertyValues("swr.caches.products.miss-timeout=-250ms")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("swr.caches.products")
+				.hasMessageContaining("'miss-timeout'"));
+		this.runner.withPropertyValues("swr.caches.products.max-concurrent-misses=-3")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("swr.caches.products")
+				.hasMessageContaining("'max-concurrent-misses'"));
 	}
 
 	@Test
@@ -242,6 +317,16 @@ class SwrAutoConfigurationTest {
 		@Bean
 		SwrSerializer mySerializer() {
 			return SERIALIZER;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnEngineConfiguration {
+
+		@Bean(destroyMethod = "close")
+		SwrEngine myEngine() {
+			return SwrEngine.builder().maxConcurrentRefreshes(2).build();
 		}
 
 	}
