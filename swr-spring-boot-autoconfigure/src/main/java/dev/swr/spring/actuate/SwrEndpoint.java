@@ -133,7 +133,9 @@ public class SwrEndpoint {
 		long size = cache.inspect().estimatedSize();
 		return new CacheDescriptor(cache.name(), cache.inspect().storeKind(), (size >= 0) ? size : null,
 				PolicyDescriptor.of(cache.policy()), gets(stats), loads(stats), skips(stats), storeErrors(stats),
-				stats.puts(), stats.evictions(), cache.inspect().loadsInFlight(), breaker(cache));
+				stats.puts(), stats.evictions(), cache.inspect().loadsInFlight(),
+				new MissesDescriptor(cache.inspect().missesInFlight(), stats.missesRejected(), stats.missesTimedOut()),
+				breaker(cache));
 	}
 
 	private static Map<String, Long> gets(SwrStats stats) {
@@ -224,12 +226,24 @@ public class SwrEndpoint {
 	 * @param puts entries written
 	 * @param evictions keys evicted
 	 * @param loadsInFlight loads running now
+	 * @param misses the cold loads: running, refused and waited out
 	 * @param circuitBreaker the breaker(s) guarding loads, or {@code null} when none
 	 */
 	public record CacheDescriptor(String name, String store, @Nullable Long size, PolicyDescriptor policy,
 			Map<String, Long> gets, Map<String, Map<String, Long>> loads, Map<String, Long> skips,
 			Map<String, Map<String, Long>> storeErrors, long puts, long evictions, int loadsInFlight,
-			@Nullable CircuitBreakerDescriptor circuitBreaker) implements OperationResponseBody {
+			MissesDescriptor misses, @Nullable CircuitBreakerDescriptor circuitBreaker) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A cache's cold loads.
+	 *
+	 * @param inFlight cold loads holding one of the cache's {@code max-concurrent-misses} permits now
+	 * @param rejected callers refused at once ({@code SwrLoadRejectedException}) since startup
+	 * @param timedOut callers that gave up after {@code miss-timeout} ({@code SwrLoadTimeoutException})
+	 */
+	public record MissesDescriptor(int inFlight, long rejected, long timedOut) {
 
 	}
 
@@ -245,15 +259,19 @@ public class SwrEndpoint {
 	 * @param refreshBackoffMax the longest pause
 	 * @param jitter the largest fraction the fresh window is shortened by
 	 * @param cacheNulls whether null results are cached
+	 * @param missTimeout how long a cold reader waits for its load ({@code PT0S}: on its own thread, unbounded)
+	 * @param maxConcurrentMisses how many cold loads run at once
 	 */
 	public record PolicyDescriptor(String fresh, String stale, String expired, String expiredWait,
-			String refreshTimeout, String refreshBackoff, String refreshBackoffMax, double jitter, boolean cacheNulls) {
+			String refreshTimeout, String refreshBackoff, String refreshBackoffMax, double jitter, boolean cacheNulls,
+			String missTimeout, int maxConcurrentMisses) {
 
 		static PolicyDescriptor of(SwrPolicy policy) {
 			return new PolicyDescriptor(policy.windows().fresh().toString(), policy.windows().stale().toString(),
 					policy.windows().expired().toString(), policy.expiredWait().toString(),
 					policy.refreshTimeout().toString(), policy.refreshBackoff().toString(),
-					policy.refreshBackoffMax().toString(), policy.jitter(), policy.cacheNulls());
+					policy.refreshBackoffMax().toString(), policy.jitter(), policy.cacheNulls(),
+					policy.missTimeout().toString(), policy.maxConcurrentMisses());
 		}
 
 	}

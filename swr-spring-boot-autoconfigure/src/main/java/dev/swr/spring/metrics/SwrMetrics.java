@@ -70,6 +70,10 @@ public class SwrMetrics implements MeterBinder, SwrLoadListener {
 		Gauge.builder("swr.refreshes.active", scheduler, RefreshScheduler::activeCount)
 			.description("Background refreshes running now, over all caches")
 			.register(registry);
+		Gauge.builder("swr.refreshes.stuck", scheduler, RefreshScheduler::stuckCount)
+			.description("Loads (refreshes and cold loads) past refresh-timeout whose loader has not returned;"
+					+ " each holds its thread and its slot or permit")
+			.register(registry);
 		manager.addCacheListener((cache) -> bindCache(cache.getNativeCache(), registry));
 	}
 
@@ -97,6 +101,20 @@ public class SwrMetrics implements MeterBinder, SwrLoadListener {
 					.register(registry);
 			}
 		}
+		FunctionCounter.builder("swr.misses.refused", stats, SwrStats::missesRejected)
+			.description("Cold reads answered with an exception instead of a value: rejected at once"
+					+ " (max-concurrent-misses) or waited out (miss-timeout)")
+			.tags("cache", name, "reason", "rejected")
+			.register(registry);
+		FunctionCounter.builder("swr.misses.refused", stats, SwrStats::missesTimedOut)
+			.description("Cold reads answered with an exception instead of a value: rejected at once"
+					+ " (max-concurrent-misses) or waited out (miss-timeout)")
+			.tags("cache", name, "reason", "timeout")
+			.register(registry);
+		Gauge.builder("swr.misses.active", cache, (c) -> c.inspect().missesInFlight())
+			.description("Cold loads holding one of the cache's max-concurrent-misses permits")
+			.tags("cache", name)
+			.register(registry);
 		if (cache.inspect().estimatedSize() >= 0) {
 			Gauge.builder("swr.size", cache, (c) -> c.inspect().estimatedSize())
 				.description("Approximate number of entries")

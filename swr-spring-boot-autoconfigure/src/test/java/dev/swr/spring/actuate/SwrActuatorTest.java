@@ -56,6 +56,9 @@ class SwrActuatorTest {
 			assertThat(products.store()).isEqualTo("memory");
 			assertThat(products.size()).isEqualTo(1);
 			assertThat(products.policy().fresh()).isEqualTo("PT30S");
+			assertThat(products.policy().missTimeout()).isEqualTo("PT5S");
+			assertThat(products.policy().maxConcurrentMisses()).isEqualTo(32);
+			assertThat(products.misses()).isEqualTo(new SwrEndpoint.MissesDescriptor(0, 0, 0));
 			assertThat(products.gets()).containsEntry("miss", 1L).containsEntry("hit", 1L).containsEntry("stale", 0L);
 			assertThat(products.loads().get("miss")).containsEntry("success", 1L);
 			assertThat(products.skips()).containsEntry("circuit_open", 0L);

@@ -117,15 +117,66 @@ class SwrMetricsTest {
 			assertThat(tagKeys(registry, "swr.refreshes.active")).isEmpty();
 			assertThat(tagKeys(registry, "swr.store.errors")).containsExactlyInAnyOrder("cache", "operation", "reason");
 			assertThat(tagKeys(registry, "swr.size")).containsExactly("cache");
+			assertThat(tagKeys(registry, "swr.refreshes.stuck")).isEmpty();
+			assertThat(tagKeys(registry, "swr.misses.refused")).containsExactlyInAnyOrder("cache", "reason");
+			assertThat(tagKeys(registry, "swr.misses.active")).containsExactly("cache");
 			assertThat(Search.in(registry).name((name) -> name.startsWith("swr.")).meters())
 				.extracting((meter) -> meter.getId().getName())
 				.allMatch((name) -> name.equals("swr.gets") || name.equals("swr.loads")
 						|| name.equals("swr.refreshes.skipped") || name.equals("swr.refreshes.active")
-						|| name.equals("swr.store.errors") || name.equals("swr.size"));
+						|| name.equals("swr.refreshes.stuck") || name.equals("swr.misses.refused")
+						|| name.equals("swr.misses.active") || name.equals("swr.store.errors")
+						|| name.equals("swr.size"));
 			assertThat(registry.get("swr.gets").tags("cache", "products").meters()).extracting(
 					(meter) -> meter.getId().getTag("status"))
 				.containsExactlyInAnyOrder("hit", "stale", "miss", "expired", "fallback");
 		});
+	}
+
+	/**
+	 * A cold load that hangs and ignores its interrupt: the next cold key is refused, the waiting
+	 * caller times out, and past refresh-timeout the hung load shows as stuck until it returns.
+	 */
+	@Test
+	void coldLoadBoundsAndStuckLoadsAreMetered() {
+		this.runner.withPropertyValues("swr.defaults.max-concurrent-misses=1", "swr.defaults.miss-timeout=100ms",
+				"swr.defaults.refresh-timeout=200ms", "swr.defaults.expired-wait=0s")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("products");
+				java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+				try {
+					org.assertj.core.api.Assertions.assertThatExceptionOfType(dev.swr.core.SwrLoadTimeoutException.class)
+						.isThrownBy(() -> cache.get("hangs", (key) -> {
+							while (release.getCount() > 0) {
+								try {
+									release.await();
+								}
+								catch (InterruptedException ex) {
+									// A source that ignores interrupts.
+								}
+							}
+							return "late";
+						}));
+					org.assertj.core.api.Assertions.assertThatExceptionOfType(dev.swr.core.SwrLoadRejectedException.class)
+						.isThrownBy(() -> cache.get("next", (key) -> "v"));
+					assertThat(registry.get("swr.misses.refused").tags("cache", "products", "reason", "timeout")
+						.functionCounter().count()).isEqualTo(1);
+					assertThat(registry.get("swr.misses.refused").tags("cache", "products", "reason", "rejected")
+						.functionCounter().count()).isEqualTo(1);
+					assertThat(registry.get("swr.misses.active").tags("cache", "products").gauge().value()).isEqualTo(1);
+					org.awaitility.Awaitility.await()
+						.atMost(Duration.ofSeconds(10))
+						.until(() -> registry.get("swr.refreshes.stuck").gauge().value() == 1);
+				}
+				finally {
+					release.countDown();
+				}
+				org.awaitility.Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("swr.refreshes.stuck").gauge().value() == 0
+							&& registry.get("swr.misses.active").gauge().value() == 0);
+			});
 	}
 
 	@Test
