@@ -70,10 +70,15 @@ public final class SwrSpringCache implements Cache {
 		});
 	}
 
+	/**
+	 * A future completed with the {@link ValueWrapper} of the fresh entry of {@code key}, or
+	 * {@code null} when there is none. The wrapper, not the bare value: a future completed with
+	 * {@code null} would mean a miss found late, and a cached null would be loaded again.
+	 */
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
 		ValueWrapper wrapper = get(key);
-		return (wrapper != null) ? CompletableFuture.completedFuture(wrapper.get()) : null;
+		return (wrapper != null) ? CompletableFuture.completedFuture(wrapper) : null;
 	}
 
 	@Override

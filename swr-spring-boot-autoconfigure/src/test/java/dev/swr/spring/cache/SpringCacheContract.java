@@ -349,6 +349,18 @@ public abstract class SpringCacheContract {
 	}
 
 	@Test
+	void retrieveOfACachedNullCompletesWithAWrapperOfNull() throws Exception {
+		Cache cache = cache();
+		String key = newKey();
+		cache.put(key, null);
+		CompletableFuture<?> retrieved = cache.retrieve(key);
+		assertThat(retrieved).as("a mapping, known at once").isNotNull();
+		// A plain null in the future would mean "a miss found late": the caller would load again.
+		assertThat(retrieved.get()).isInstanceOf(Cache.ValueWrapper.class);
+		assertThat(((Cache.ValueWrapper) retrieved.get()).get()).isNull();
+	}
+
+	@Test
 	void retrieveWithALoaderLoadsOnceAndCaches() throws Exception {
 		Cache cache = cache();
 		String key = newKey();
