@@ -94,17 +94,17 @@ public final class SwrSpringCache implements Cache {
 	}
 
 	/**
-	 * Writes {@code value} unless the key has an entry that has not expired. Not atomic across a
-	 * shared store: two instances may both write.
+	 * Writes {@code value} unless {@link #get(Object)} answers the key, and returns that answer: a
+	 * stale entry, which {@code get} does not answer, is replaced. A check and a put, not one atomic
+	 * step: two callers (or two instances sharing a store) may both write.
 	 */
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
-		SwrEntry<Object> existing = this.cache.getEntry(key);
-		if (existing != null) {
-			return new SimpleValueWrapper(existing.value());
+		ValueWrapper existing = get(key);
+		if (existing == null) {
+			put(key, value);
 		}
-		put(key, value);
-		return null;
+		return existing;
 	}
 
 	@Override

@@ -209,6 +209,17 @@ public abstract class SpringCacheContract {
 		assertThat(cache.get(key).get()).isNull();
 	}
 
+	@Test
+	void putIfAbsentAgreesWithGetThatAStaleEntryIsNoMapping() {
+		Cache cache = cache();
+		String key = newKey();
+		cache.put(key, "old");
+		makeStale();
+		assertThat(cache.get(key)).isNull();
+		assertThat(cache.putIfAbsent(key, "new")).as("null: the value was written").isNull();
+		assertThat(cache.get(key)).isNotNull().extracting(Cache.ValueWrapper::get).isEqualTo("new");
+	}
+
 	// ---- evict, clear, invalidate ------------------------------------------------------------
 
 	@Test
