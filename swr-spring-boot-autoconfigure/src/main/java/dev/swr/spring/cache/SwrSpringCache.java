@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
+import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
 
 import dev.swr.core.SwrCache;
@@ -62,7 +63,7 @@ public final class SwrSpringCache implements Cache {
 		// while every waiter of a shared load gets the same ValueRetrievalException.
 		return (T) this.cache.get(key, (k) -> {
 			try {
-				return valueLoader.call();
+				return withoutNullMarker(valueLoader.call());
 			}
 			catch (Exception ex) {
 				throw new ValueRetrievalException(key, valueLoader, ex);
@@ -84,13 +85,15 @@ public final class SwrSpringCache implements Cache {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		return this.cache.getAsync(key, (k) -> valueLoader.get()).thenApply((result) -> (T) result.value());
+		return this.cache.getAsync(key, (k) -> valueLoader.get().thenApply(SwrSpringCache::withoutNullMarker))
+			.thenApply((result) -> (T) result.value());
 	}
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		requireAllowed(key, value);
-		this.cache.put(key, value);
+		Object cached = withoutNullMarker(value);
+		requireAllowed(key, cached);
+		this.cache.put(key, cached);
 	}
 
 	/**
@@ -129,6 +132,14 @@ public final class SwrSpringCache implements Cache {
 		long size = this.cache.inspect().estimatedSize();
 		this.cache.clear();
 		return size != 0;
+	}
+
+	/**
+	 * {@code null} for Spring's null marker, which Spring's own caches store in place of a null and
+	 * some callers hand in: it is cached as the null it stands for, never as an object.
+	 */
+	private static @Nullable Object withoutNullMarker(@Nullable Object value) {
+		return (value instanceof NullValue) ? null : value;
 	}
 
 	private boolean isFresh(SwrEntry<Object> entry) {

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.BeanUtils;
 import org.springframework.cache.Cache;
+import org.springframework.cache.support.NullValue;
 
 import dev.swr.core.ManualClock;
 import dev.swr.core.SwrEngine;
@@ -162,6 +164,36 @@ public abstract class SpringCacheContract {
 		assertThat(cache.get(key).get()).isNull();
 		assertThat(cache.get(key, String.class)).as("any type matches a null").isNull();
 		assertThat(cache.get(key, Object.class)).isNull();
+	}
+
+	@Test
+	void springsNullMarkerPutIsACachedNull() {
+		Cache cache = cache();
+		String key = newKey();
+		// Spring's own caches store a null as NullValue; some callers hand one in.
+		cache.put(key, NullValue.INSTANCE);
+		assertThat(cache.get(key)).as("a mapping to null").isNotNull();
+		assertThat(cache.get(key).get()).isNull();
+		assertThat(cache.get(key, String.class)).isNull();
+		String other = newKey();
+		cache.put(other, BeanUtils.instantiateClass(NullValue.class));
+		assertThat(cache.get(other)).isNotNull();
+		assertThat(cache.get(other).get()).isNull();
+		assertThat(cache.get(other, Object.class)).isNull();
+	}
+
+	@Test
+	void springsNullMarkerLoadedIsACachedNull() throws Exception {
+		Cache cache = cache();
+		String key = newKey();
+		Object loaded = cache.get(key, () -> NullValue.INSTANCE);
+		assertThat(loaded).isNull();
+		assertThat(cache.get(key)).isNotNull();
+		assertThat(cache.get(key).get()).isNull();
+		String other = newKey();
+		assertThat(cache.retrieve(other, () -> CompletableFuture.completedFuture(NullValue.INSTANCE)).get()).isNull();
+		assertThat(cache.get(other)).isNotNull();
+		assertThat(cache.get(other).get()).isNull();
 	}
 
 	@Test
