@@ -405,18 +405,24 @@ public final class SwrCache<K, V> {
 		this.stats.recordEviction();
 	}
 
-	/** Removes every entry of this cache; loads already running are not written. */
-	public void clear() {
+	/**
+	 * Removes every entry of this cache; loads already running are not written.
+	 * @return whether an entry was removed; {@code false} when there was none, and when the store
+	 * failed (counted and reported like every store failure), since nothing is known to be cleared
+	 */
+	public boolean clear() {
 		for (K key : this.flights.keySet()) {
 			supersede(this.flights.remove(key));
 		}
+		boolean removed = false;
 		try {
-			this.store.clear();
+			removed = this.store.clear();
 		}
 		catch (RuntimeException ex) {
 			storeFailed(null, SwrStoreException.Operation.CLEAR, ex);
 		}
 		this.backoffs.invalidateAll();
+		return removed;
 	}
 
 	private void evictFromStore(K key) {

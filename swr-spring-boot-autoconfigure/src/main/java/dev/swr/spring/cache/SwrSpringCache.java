@@ -127,11 +127,13 @@ public final class SwrSpringCache implements Cache {
 		this.cache.clear();
 	}
 
+	/**
+	 * Removes every entry, and tells whether there was one: {@code false} also when the store could
+	 * not be cleared (Redis unreachable), since nothing is then known to be invisible.
+	 */
 	@Override
 	public boolean invalidate() {
-		long size = this.cache.inspect().estimatedSize();
-		this.cache.clear();
-		return size != 0;
+		return this.cache.clear();
 	}
 
 	/**

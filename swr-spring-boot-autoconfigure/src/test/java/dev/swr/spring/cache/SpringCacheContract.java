@@ -294,6 +294,15 @@ public abstract class SpringCacheContract {
 		assertThat(cache.get("vlaicu")).isNull();
 	}
 
+	@Test
+	void invalidateIsFalseWhenThereWasNothingToRemove() {
+		Cache cache = cache();
+		assertThat(cache.invalidate()).as("never written").isFalse();
+		cache.put(newKey(), "george");
+		assertThat(cache.invalidate()).isTrue();
+		assertThat(cache.invalidate()).as("invalidated already").isFalse();
+	}
+
 	// ---- get with a loader -------------------------------------------------------------------
 
 	@Test

@@ -2,15 +2,22 @@ package dev.swr.spring.redis;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.swr.core.SwrEngine;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.spring.cache.SpringCacheContract;
+import dev.swr.spring.cache.SwrCacheManager;
+import dev.swr.spring.cache.SwrCacheSettings;
 import dev.swr.spring.cache.SwrStoreFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link SpringCacheContract} with the tiered store (a memory first tier over a real Redis); every
@@ -41,6 +48,18 @@ class TieredSpringCacheContractTest extends SpringCacheContract {
 	void disconnect() {
 		this.gateway.close();
 		this.connectionFactory.destroy();
+	}
+
+	@Test
+	void invalidateIsTrueForEntriesOnlyRedisHolds() {
+		try (SwrEngine otherInstance = SwrEngine.builder().clock(this.clock).build()) {
+			SwrCacheManager elsewhere = new SwrCacheManager(otherInstance, SwrCacheSettings.NONE, Map.of());
+			elsewhere.setStoreFactory(storeFactory(this.clock));
+			elsewhere.getCache(CACHE_NAME).put("written-elsewhere", "george");
+		}
+		// This instance's first tier never saw the entry: only Redis can tell it was there.
+		assertThat(cache().invalidate()).isTrue();
+		assertThat(cache().get("written-elsewhere")).isNull();
 	}
 
 	@Override
