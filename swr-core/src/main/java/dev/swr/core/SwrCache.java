@@ -390,7 +390,19 @@ public final class SwrCache<K, V> {
 	public void put(K key, @Nullable V value) {
 		requireKey(key);
 		supersede(this.flights.remove(key));
-		write(key, value, this.clock.millis());
+		if (value == null && !this.policy.cacheNulls()) {
+			write(key, null, this.clock.millis());
+			return;
+		}
+		try {
+			this.store.put(key, newEntry(key, value, this.clock.millis()));
+			this.stats.recordPut();
+		}
+		catch (RuntimeException ex) {
+			storeFailed(key, SwrStoreException.Operation.PUT, ex);
+			// A put replaces: the old value, no longer the source's, must not be served in its place.
+			evictFromStore(key);
+		}
 	}
 
 	/**

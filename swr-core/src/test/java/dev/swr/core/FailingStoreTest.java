@@ -139,6 +139,35 @@ class FailingStoreTest {
 		}
 	}
 
+	@Test
+	void aPutWhoseWriteFailsRemovesTheOldValueInsteadOfLeavingItServed() {
+		FlakyWrites store = new FlakyWrites(this.clock);
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").store(store).build();
+		cache.put("a", "old");
+		store.failWrites = true;
+		assertThatNoException().isThrownBy(() -> cache.put("a", "new"));
+		// A put replaces: the old value is not what the source holds any more (a @CachePut says so).
+		assertThat(cache.getEntry("a")).isNull();
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.PUT, SwrStoreException.Reason.TIMEOUT))
+			.isEqualTo(1);
+		assertThat(this.reported).extracting((r) -> r.error().operation())
+			.containsExactly(SwrStoreException.Operation.PUT);
+	}
+
+	@Test
+	void aPutWhoseWriteAndEvictBothFailIsCountedTwiceAndThrowsNothing() {
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
+			.store(new BrokenStore())
+			.build();
+		assertThatNoException().isThrownBy(() -> cache.put("a", "new"));
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.PUT, SwrStoreException.Reason.OTHER))
+			.isEqualTo(1);
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.EVICT, SwrStoreException.Reason.OTHER))
+			.isEqualTo(1);
+		assertThat(this.reported).extracting((r) -> r.error().operation())
+			.containsExactly(SwrStoreException.Operation.PUT, SwrStoreException.Operation.EVICT);
+	}
+
 	private record Reported(String cache, @Nullable Object key, SwrStoreException error) {
 
 	}

@@ -1,6 +1,7 @@
 package dev.swr.spring.cache;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache;
 
+import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrEngine;
+import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrPolicy;
+import dev.swr.core.SwrStore;
+import dev.swr.core.SwrStoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -141,6 +147,19 @@ class SwrSpringCacheTest {
 	}
 
 	@Test
+	void aPutWhoseWriteTheStoreRefusedLeavesNoOldValueToServe() {
+		RefusingWrites store = new RefusingWrites(this.engine.clock());
+		this.manager.setStoreFactory((name, maximumSize, valueType) -> store);
+		Cache refusing = this.manager.getCache("refusing");
+		refusing.put("k", "old");
+		store.refuse = true;
+		// A @CachePut whose Redis write timed out: the old value must not be served as current.
+		refusing.put("k", "new");
+		assertThat(refusing.get("k")).isNull();
+		assertThat(refusing.get("k", () -> "loaded")).isEqualTo("loaded");
+	}
+
+	@Test
 	void evictAndClear() {
 		this.cache.put("a", "1");
 		this.cache.put("b", "2");
@@ -152,6 +171,48 @@ class SwrSpringCacheTest {
 		this.cache.put("c", "3");
 		assertThat(this.cache.invalidate()).isTrue();
 		assertThat(this.cache.get("c")).isNull();
+	}
+
+	/** A memory store whose writes can be made to time out, as a Redis write may. */
+	private static final class RefusingWrites implements SwrStore<Object, Object> {
+
+		private final MemoryStore<Object, Object> delegate;
+
+		volatile boolean refuse;
+
+		RefusingWrites(InstantSource clock) {
+			this.delegate = new MemoryStore<>(100, clock);
+		}
+
+		@Override
+		public @Nullable SwrEntry<Object> get(Object key) {
+			return this.delegate.get(key);
+		}
+
+		@Override
+		public void put(Object key, SwrEntry<Object> entry) {
+			if (this.refuse) {
+				throw new SwrStoreException(SwrStoreException.Operation.PUT, SwrStoreException.Reason.TIMEOUT,
+						"write timed out", null);
+			}
+			this.delegate.put(key, entry);
+		}
+
+		@Override
+		public void evict(Object key) {
+			this.delegate.evict(key);
+		}
+
+		@Override
+		public boolean clear() {
+			return this.delegate.clear();
+		}
+
+		@Override
+		public String kind() {
+			return "refusing";
+		}
+
 	}
 
 }
