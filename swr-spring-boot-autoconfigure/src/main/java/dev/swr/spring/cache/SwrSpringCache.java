@@ -10,6 +10,7 @@ import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
 
 import dev.swr.core.SwrCache;
+import dev.swr.core.SwrContextLoader;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStatus;
 
@@ -21,6 +22,20 @@ import dev.swr.core.SwrStatus;
  * nulls; otherwise putting one is refused, as Spring's own caches do.
  */
 public final class SwrSpringCache implements Cache {
+
+	/**
+	 * Calls the Spring loader handed in as the context: one shared loader, so a hit allocates none.
+	 * The wrapping happens inside the load, so the engine's own exceptions (circuit open) stay
+	 * unwrapped while every waiter of a shared load gets the same ValueRetrievalException.
+	 */
+	private static final SwrContextLoader<Object, Callable<?>, Object> CALL_LOADER = (key, valueLoader) -> {
+		try {
+			return withoutNullMarker(valueLoader.call());
+		}
+		catch (Exception ex) {
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+	};
 
 	private final SwrCache<Object, Object> cache;
 
@@ -56,19 +71,16 @@ public final class SwrSpringCache implements Cache {
 		return (T) value;
 	}
 
+	/**
+	 * The value of {@code key} with full stale-while-revalidate semantics, as
+	 * {@code @Cacheable(sync = true)} asks for it; the status of the read is tracked for
+	 * {@link SwrStatus#last()} and the status header, as for an annotated method.
+	 * @throws ValueRetrievalException if {@code valueLoader} throws, with its exception as the cause
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
-		// Wrapped inside the loader, so the engine's own exceptions (circuit open) stay unwrapped
-		// while every waiter of a shared load gets the same ValueRetrievalException.
-		return (T) this.cache.get(key, (k) -> {
-			try {
-				return withoutNullMarker(valueLoader.call());
-			}
-			catch (Exception ex) {
-				throw new ValueRetrievalException(key, valueLoader, ex);
-			}
-		});
+		return (T) this.cache.getTracked(key, valueLoader, CALL_LOADER, null);
 	}
 
 	/**

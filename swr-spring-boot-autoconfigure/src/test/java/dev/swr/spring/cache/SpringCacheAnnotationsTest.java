@@ -12,6 +12,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.swr.core.SwrStatus;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +37,19 @@ class SpringCacheAnnotationsTest {
 		});
 	}
 
+	@Test
+	void aSyncCacheableMethodRecordsTheStatusOfEachCallForTheStatusHeader() {
+		this.runner.run((context) -> {
+			Lookups lookups = context.getBean(Lookups.class);
+			SwrStatus.resetTracking();
+			assertThat(lookups.findSync("42")).isEqualTo("found-42");
+			assertThat(SwrStatus.last()).isEqualTo(SwrStatus.MISS);
+			assertThat(lookups.findSync("42")).isEqualTo("found-42");
+			assertThat(SwrStatus.last()).isEqualTo(SwrStatus.HIT);
+			assertThat(lookups.calls()).isEqualTo(1);
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class CachingConfiguration {
@@ -54,6 +68,12 @@ class SpringCacheAnnotationsTest {
 		/** Through the proxy, which has fields of its own. */
 		public int calls() {
 			return this.calls.get();
+		}
+
+		@Cacheable(cacheNames = "lookups", sync = true)
+		public String findSync(String id) {
+			this.calls.incrementAndGet();
+			return "found-" + id;
 		}
 
 		@Cacheable("lookups")

@@ -22,6 +22,7 @@ import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrPolicy;
+import dev.swr.core.SwrStatus;
 import dev.swr.core.SwrStore;
 import dev.swr.core.SwrStoreException;
 
@@ -144,6 +145,20 @@ class SwrSpringCacheTest {
 		assertThat(this.cache.retrieve("k").get()).isInstanceOfSatisfying(Cache.ValueWrapper.class,
 				(wrapper) -> assertThat(wrapper.get()).isEqualTo("v1"));
 		assertThat(this.cache.retrieve("absent")).isNull();
+	}
+
+	@Test
+	void aGetWithALoaderTracksItsStatusForTheStatusHeader() {
+		SwrStatus.resetTracking();
+		this.cache.get("k", () -> "v");
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.MISS);
+		this.cache.get("k", () -> "v");
+		assertThat(SwrStatus.last()).isEqualTo(SwrStatus.HIT);
+		assertThatExceptionOfType(Cache.ValueRetrievalException.class).isThrownBy(() -> this.cache.get("failing", () -> {
+			throw new IllegalStateException("expected");
+		}));
+		assertThat(SwrStatus.last()).as("a failed load is a miss too").isEqualTo(SwrStatus.MISS);
+		assertThat(SwrStatus.worst()).isEqualTo(SwrStatus.MISS);
 	}
 
 	@Test
