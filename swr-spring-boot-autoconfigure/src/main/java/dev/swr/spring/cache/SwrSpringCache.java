@@ -162,8 +162,9 @@ public final class SwrSpringCache implements Cache {
 
 	private void requireAllowed(Object key, @Nullable Object value) {
 		if (value == null && !this.cache.policy().cacheNulls()) {
-			throw new IllegalArgumentException("Cache '" + getName() + "' is configured not to cache nulls "
-					+ "(cache-nulls: false) but null was put for key '" + key + "'");
+			// Spring's own words, so the message reads as from any Spring cache, plus our setting.
+			throw new IllegalArgumentException("Cache '" + getName() + "' is configured to not allow null values "
+					+ "but null was provided for key '" + key + "' (cache-nulls: false)");
 		}
 	}
 

@@ -451,13 +451,50 @@ public abstract class SpringCacheContract {
 	// ---- nulls on a cache that does not cache them -------------------------------------------
 
 	@Test
-	void aNullPutOnACacheThatDoesNotCacheNullsIsRefusedNamingTheCache() {
+	void aNullPutOnACacheThatDoesNotCacheNullsIsRefusedInSpringsWordsNamingTheCache() {
 		Cache cache = cacheWithoutNulls();
 		String key = newKey();
+		cache.put(key, "george");
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> cache.put(key, null))
 			.withMessageContaining(CACHE_NAME_NO_NULL)
+			.withMessageContaining("is configured to not allow null values but null was provided")
 			.withMessageContaining("cache-nulls");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> cache.put(key, NullValue.INSTANCE))
+			.withMessageContaining(CACHE_NAME_NO_NULL);
+		assertThat(cache.get(key).get()).as("the refused put changed nothing").isEqualTo("george");
+		String absent = newKey();
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> cache.putIfAbsent(absent, null));
+		assertThat(cache.get(absent)).isNull();
+	}
+
+	@Test
+	void aNullLoadedOnACacheThatDoesNotCacheNullsIsReturnedButNotCached() throws Exception {
+		Cache cache = cacheWithoutNulls();
+		String key = newKey();
+		AtomicInteger calls = new AtomicInteger();
+		for (int i = 0; i < 2; i++) {
+			Object loaded = cache.get(key, () -> {
+				calls.incrementAndGet();
+				return null;
+			});
+			assertThat(loaded).isNull();
+		}
+		assertThat(calls).as("nothing was cached, so each call loaded").hasValue(2);
 		assertThat(cache.get(key)).isNull();
+		String other = newKey();
+		assertThat(cache.retrieve(other, () -> CompletableFuture.completedFuture(null)).get()).isNull();
+		assertThat(cache.get(other)).isNull();
+		assertThat(cache.retrieve(other)).isNull();
+	}
+
+	@Test
+	void aValueOnACacheThatDoesNotCacheNullsIsCachedAndRetrievedAsUsual() throws Exception {
+		Cache cache = cacheWithoutNulls();
+		String key = newKey();
+		cache.put(key, "george");
+		assertThat(cache.get(key).get()).isEqualTo("george");
+		assertThat(unwrapped(cache.retrieve(key).get())).isEqualTo("george");
 	}
 
 	/** A value that can be of no cache, to prove a loader was not called. */
