@@ -15,11 +15,21 @@ import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStatus;
 
 /**
- * Spring's {@link Cache} view of a {@link SwrCache}. {@link #get(Object, Callable)} (what
- * {@code @Cacheable(sync = true)} calls) has full stale-while-revalidate semantics; the plain
- * {@link #get(Object)} answers only with fresh values, so {@code @Cacheable} without {@code sync}
- * reloads a stale key on the caller's thread. Null values are cached when the cache's policy caches
- * nulls; otherwise putting one is refused, as Spring's own caches do.
+ * Spring's {@link Cache} view of a {@link SwrCache}, keeping the {@code Cache} javadoc in full.
+ * <p>
+ * The reads with a loader, {@link #get(Object, Callable)} (what {@code @Cacheable(sync = true)}
+ * calls) and {@link #retrieve(Object, Supplier)}, have full stale-while-revalidate semantics. The
+ * reads without one, {@link #get(Object)}, {@link #get(Object, Class)}, {@link #retrieve(Object)}
+ * and {@link #putIfAbsent}, have no way to refresh, so they answer only with fresh entries: a stale
+ * key is no mapping to them, and {@code @Cacheable} without {@code sync} reloads it on the caller's
+ * thread. The removals, {@link #evictIfPresent} and {@link #invalidate}, tell whether they removed
+ * any entry, stale ones included, since a read with a loader would still have served it.
+ * <p>
+ * A put replaces the old value even when the store refuses the write: the old entry is then evicted
+ * rather than served in place of the new one. Nulls, and Spring's {@link NullValue} marker, are
+ * cached as nulls when the cache's policy caches nulls; otherwise putting one is refused, as Spring's
+ * own caches do, while a null that a loader returns is handed back and not cached, as for an
+ * annotated method.
  */
 public final class SwrSpringCache implements Cache {
 
@@ -127,6 +137,10 @@ public final class SwrSpringCache implements Cache {
 		this.cache.evict(key);
 	}
 
+	/**
+	 * Removes the entry of {@code key} and tells whether there was one, fresh or stale; {@code false}
+	 * also when the store could not be read.
+	 */
 	@Override
 	public boolean evictIfPresent(Object key) {
 		boolean present = this.cache.getEntry(key) != null;

@@ -275,6 +275,20 @@ public abstract class SpringCacheContract {
 	}
 
 	@Test
+	void evictIfPresentAndInvalidateCountAStaleEntryAsPresentSinceALoadingReadStillServesIt() {
+		Cache cache = cache();
+		String key = newKey();
+		cache.put(key, "george");
+		makeStale();
+		// get(key) does not answer it, but get(key, loader) would serve it while refreshing:
+		// removing it changes what lookups see, so it was there.
+		assertThat(cache.evictIfPresent(key)).isTrue();
+		cache.put(key, "george");
+		makeStale();
+		assertThat(cache.invalidate()).isTrue();
+	}
+
+	@Test
 	void clearRemovesEveryMapping() {
 		Cache cache = cache();
 		cache.put("enescu", "george");

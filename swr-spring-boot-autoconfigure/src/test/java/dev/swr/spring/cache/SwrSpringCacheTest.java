@@ -2,16 +2,7 @@ package dev.swr.spring.cache;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -21,19 +12,17 @@ import org.springframework.cache.Cache;
 import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrEntry;
-import dev.swr.core.SwrPolicy;
 import dev.swr.core.SwrStatus;
 import dev.swr.core.SwrStore;
 import dev.swr.core.SwrStoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The contract Spring's own {@link Cache} implementations keep, for {@link SwrSpringCache}: puts
- * and gets, nulls, {@code putIfAbsent}, a loader that throws, concurrent loaders, eviction.
+ * What {@link SwrSpringCache} does beyond the facts every store is held to in
+ * {@link SpringCacheContract}: how the manager hands it out, the status it tracks, and a put the
+ * store refuses.
  */
 class SwrSpringCacheTest {
 
@@ -49,102 +38,11 @@ class SwrSpringCacheTest {
 	}
 
 	@Test
-	void nameAndNativeCache() {
+	void theManagerHandsOutOneCachePerName() {
 		assertThat(this.cache.getName()).isEqualTo("contract");
 		assertThat(this.cache.getNativeCache()).isSameAs(this.manager.getSwrCache("contract"));
 		assertThat(this.manager.getCache("contract")).isSameAs(this.cache);
 		assertThat(this.manager.getCacheNames()).containsExactly("contract");
-	}
-
-	@Test
-	void putThenGet() {
-		assertThat(this.cache.get("k")).isNull();
-		this.cache.put("k", "v");
-		assertThat(this.cache.get("k").get()).isEqualTo("v");
-		assertThat(this.cache.get("k", String.class)).isEqualTo("v");
-	}
-
-	@Test
-	void getWithTheWrongTypeFails() {
-		this.cache.put("k", "v");
-		assertThatIllegalStateException().isThrownBy(() -> this.cache.get("k", Integer.class))
-			.withMessageContaining("contract");
-	}
-
-	@Test
-	void nullValuesAreCachedAndDistinguishedFromAbsence() {
-		this.cache.put("k", null);
-		assertThat(this.cache.get("k")).isNotNull();
-		assertThat(this.cache.get("k").get()).isNull();
-	}
-
-	@Test
-	void nullIsRefusedWhenTheCacheDoesNotCacheNulls() {
-		this.manager.setPolicy("strict", SwrPolicy.builder().cacheNulls(false).build());
-		Cache strict = this.manager.getCache("strict");
-		assertThatIllegalArgumentException().isThrownBy(() -> strict.put("k", null)).withMessageContaining("strict");
-	}
-
-	@Test
-	void putIfAbsentKeepsTheExistingValue() {
-		assertThat(this.cache.putIfAbsent("k", "first")).isNull();
-		assertThat(this.cache.putIfAbsent("k", "second").get()).isEqualTo("first");
-		assertThat(this.cache.get("k").get()).isEqualTo("first");
-	}
-
-	@Test
-	void getWithALoaderLoadsOnceAndCaches() {
-		AtomicInteger loads = new AtomicInteger();
-		assertThat(this.cache.get("k", () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
-		assertThat(this.cache.get("k", () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
-		assertThat(loads).hasValue(1);
-	}
-
-	@Test
-	void getWithALoaderThatThrowsWrapsItInValueRetrievalException() {
-		UnsupportedOperationException failure = new UnsupportedOperationException("expected");
-		assertThatExceptionOfType(Cache.ValueRetrievalException.class).isThrownBy(() -> this.cache.get("k", () -> {
-			throw failure;
-		})).withCause(failure).satisfies((ex) -> assertThat(ex.getKey()).isEqualTo("k"));
-		assertThat(this.cache.get("k")).isNull();
-	}
-
-	@Test
-	void concurrentLoadersOfOneKeyShareOneLoad() throws Exception {
-		int threads = 16;
-		AtomicInteger loads = new AtomicInteger();
-		CountDownLatch release = new CountDownLatch(1);
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			List<Future<Object>> results = new ArrayList<>();
-			for (int i = 0; i < threads; i++) {
-				results.add(pool.submit(() -> this.cache.get("k", () -> {
-					loads.incrementAndGet();
-					release.await();
-					return "v";
-				})));
-			}
-			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> loads.get() == 1);
-			release.countDown();
-			for (Future<Object> result : results) {
-				assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("v");
-			}
-			assertThat(loads).hasValue(1);
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
-	@Test
-	void retrieveLoadsAsynchronouslyOnce() throws Exception {
-		AtomicInteger loads = new AtomicInteger();
-		CompletableFuture<String> first = this.cache.retrieve("k",
-				() -> CompletableFuture.completedFuture("v" + loads.incrementAndGet()));
-		assertThat(first.get()).isEqualTo("v1");
-		assertThat(this.cache.retrieve("k").get()).isInstanceOfSatisfying(Cache.ValueWrapper.class,
-				(wrapper) -> assertThat(wrapper.get()).isEqualTo("v1"));
-		assertThat(this.cache.retrieve("absent")).isNull();
 	}
 
 	@Test
@@ -172,20 +70,6 @@ class SwrSpringCacheTest {
 		refusing.put("k", "new");
 		assertThat(refusing.get("k")).isNull();
 		assertThat(refusing.get("k", () -> "loaded")).isEqualTo("loaded");
-	}
-
-	@Test
-	void evictAndClear() {
-		this.cache.put("a", "1");
-		this.cache.put("b", "2");
-		assertThat(this.cache.evictIfPresent("a")).isTrue();
-		assertThat(this.cache.evictIfPresent("a")).isFalse();
-		assertThat(this.cache.get("a")).isNull();
-		this.cache.clear();
-		assertThat(this.cache.get("b")).isNull();
-		this.cache.put("c", "3");
-		assertThat(this.cache.invalidate()).isTrue();
-		assertThat(this.cache.get("c")).isNull();
 	}
 
 	/** A memory store whose writes can be made to time out, as a Redis write may. */

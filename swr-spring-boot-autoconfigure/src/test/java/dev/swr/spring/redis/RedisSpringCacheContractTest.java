@@ -25,14 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link SpringCacheContract} with the redis store on a real Redis; every test under a key prefix
- * of its own.
+ * of its own. A subclass runs the same with another store over Redis.
  */
 @RealRedis
 class RedisSpringCacheContractTest extends SpringCacheContract {
 
 	private final RedisServer redis;
 
-	private final String prefix = "swr-contract-" + UUID.randomUUID() + ":";
+	protected final String prefix = "swr-contract-" + UUID.randomUUID() + ":";
 
 	private LettuceConnectionFactory connectionFactory;
 
@@ -67,8 +67,7 @@ class RedisSpringCacheContractTest extends SpringCacheContract {
 		RedisGateway unreachable = new RedisGateway(nowhere, Duration.ofSeconds(2));
 		try (SwrEngine engine = SwrEngine.builder().clock(this.clock).build()) {
 			SwrCacheManager manager = new SwrCacheManager(engine, SwrCacheSettings.NONE, Map.of());
-			manager.setStoreFactory(new RedisStoreFactory(unreachable, EnvelopeCodec.builder().build(), this.clock,
-					this.prefix, true, Duration.ZERO, null, null));
+			manager.setStoreFactory(storeFactory(unreachable, this.clock));
 			Cache cache = manager.getCache("unreachable");
 			assertThat(cache.invalidate()).as("nothing is known to be cleared").isFalse();
 			assertThat(manager.getSwrCache("unreachable").stats()
@@ -82,8 +81,13 @@ class RedisSpringCacheContractTest extends SpringCacheContract {
 
 	@Override
 	protected SwrStoreFactory storeFactory(InstantSource clock) {
-		return new RedisStoreFactory(this.gateway, EnvelopeCodec.builder().build(), clock, this.prefix, true,
-				Duration.ZERO, null, null);
+		return storeFactory(this.gateway, clock);
+	}
+
+	/** The stores under test, over {@code gateway}. */
+	protected RedisStoreFactory storeFactory(RedisGateway gateway, InstantSource clock) {
+		return new RedisStoreFactory(gateway, EnvelopeCodec.builder().build(), clock, this.prefix, true, Duration.ZERO,
+				null, null);
 	}
 
 }

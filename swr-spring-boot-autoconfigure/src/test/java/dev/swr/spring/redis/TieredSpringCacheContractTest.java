@@ -3,51 +3,26 @@ package dev.swr.spring.redis;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.swr.core.SwrEngine;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.spring.cache.SpringCacheContract;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrCacheSettings;
-import dev.swr.spring.cache.SwrStoreFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link SpringCacheContract} with the tiered store (a memory first tier over a real Redis); every
- * test under a key prefix and invalidation channel of its own.
+ * {@link SpringCacheContract}, and the Redis cases of {@link RedisSpringCacheContractTest}, with the
+ * tiered store (a memory first tier over a real Redis).
  */
 @RealRedis
-class TieredSpringCacheContractTest extends SpringCacheContract {
-
-	private final RedisServer redis;
-
-	private final String prefix = "swr-contract-tiered-" + UUID.randomUUID() + ":";
-
-	private LettuceConnectionFactory connectionFactory;
-
-	private RedisGateway gateway;
+class TieredSpringCacheContractTest extends RedisSpringCacheContractTest {
 
 	TieredSpringCacheContractTest(RedisServer redis) {
-		this.redis = redis;
-	}
-
-	@BeforeEach
-	void connect() {
-		this.connectionFactory = this.redis.connectionFactory();
-		this.gateway = new RedisGateway(this.connectionFactory, Duration.ofSeconds(2));
-	}
-
-	@AfterEach
-	void disconnect() {
-		this.gateway.close();
-		this.connectionFactory.destroy();
+		super(redis);
 	}
 
 	@Test
@@ -63,10 +38,10 @@ class TieredSpringCacheContractTest extends SpringCacheContract {
 	}
 
 	@Override
-	protected SwrStoreFactory storeFactory(InstantSource clock) {
-		RedisInvalidations invalidations = new RedisInvalidations(this.gateway, this.prefix + "invalidation",
+	protected RedisStoreFactory storeFactory(RedisGateway gateway, InstantSource clock) {
+		RedisInvalidations invalidations = new RedisInvalidations(gateway, this.prefix + "invalidation",
 				"this-instance");
-		return new RedisStoreFactory(this.gateway, EnvelopeCodec.builder().build(), clock, this.prefix, true,
+		return new RedisStoreFactory(gateway, EnvelopeCodec.builder().build(), clock, this.prefix, true,
 				Duration.ZERO, invalidations, Duration.ofMinutes(1));
 	}
 
