@@ -60,12 +60,14 @@ final class GuardedStore<K, V> {
 		}
 	}
 
-	void clear() {
+	/** Clears the store; {@code true} when it removed an entry, {@code false} when none or it failed. */
+	boolean clear() {
 		try {
-			this.store.clear();
+			return this.store.clear();
 		}
 		catch (RuntimeException ex) {
 			failed(null, SwrStoreException.Operation.CLEAR, ex);
+			return false;
 		}
 	}
 

@@ -239,10 +239,14 @@ public final class SwrCache<K, V> {
 		this.stats.recordEviction();
 	}
 
-	/** Removes every entry of this cache; loads already running are not written. */
-	public void clear() {
+	/**
+	 * Removes every entry of this cache; loads already running are not written.
+	 * @return whether an entry was removed; {@code false} when there was none, and when the store
+	 * failed (counted and reported like every store failure), since nothing is known to be cleared
+	 */
+	public boolean clear() {
 		this.revalidator.supersedeAll();
-		this.guarded.clear();
+		return this.guarded.clear();
 	}
 
 	/** The cache's name. */

@@ -24,8 +24,11 @@ public interface SwrStore<K, V> {
 	/** Removes the entry of {@code key}, if any. */
 	void evict(K key);
 
-	/** Removes every entry of this cache. */
-	void clear();
+	/**
+	 * Removes every entry of this cache.
+	 * @return whether an entry was removed: {@code false} when there was none that had not expired
+	 */
+	boolean clear();
 
 	/** The approximate number of entries, or {@code -1} when the store cannot tell cheaply. */
 	default long estimatedSize() {

@@ -68,7 +68,7 @@ class FailingStoreTest {
 			.build();
 		cache.get("a", this::load);
 		assertThatNoException().isThrownBy(() -> cache.evict("a"));
-		assertThatNoException().isThrownBy(cache::clear);
+		assertThat(cache.clear()).as("nothing is known to be cleared").isFalse();
 
 		assertThat(this.reported).extracting(Reported::cache).containsOnly("products");
 		assertThat(this.reported).extracting((r) -> r.error().operation())
@@ -139,6 +139,35 @@ class FailingStoreTest {
 		}
 	}
 
+	@Test
+	void aPutWhoseWriteFailsRemovesTheOldValueInsteadOfLeavingItServed() {
+		FlakyWrites store = new FlakyWrites(this.clock);
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products").store(store).build();
+		cache.put("a", "old");
+		store.failWrites = true;
+		assertThatNoException().isThrownBy(() -> cache.put("a", "new"));
+		// A put replaces: the old value is not what the source holds any more (a @CachePut says so).
+		assertThat(cache.getEntry("a")).isNull();
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.PUT, SwrStoreException.Reason.TIMEOUT))
+			.isEqualTo(1);
+		assertThat(this.reported).extracting((r) -> r.error().operation())
+			.containsExactly(SwrStoreException.Operation.PUT);
+	}
+
+	@Test
+	void aPutWhoseWriteAndEvictBothFailIsCountedTwiceAndThrowsNothing() {
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
+			.store(new BrokenStore())
+			.build();
+		assertThatNoException().isThrownBy(() -> cache.put("a", "new"));
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.PUT, SwrStoreException.Reason.OTHER))
+			.isEqualTo(1);
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.EVICT, SwrStoreException.Reason.OTHER))
+			.isEqualTo(1);
+		assertThat(this.reported).extracting((r) -> r.error().operation())
+			.containsExactly(SwrStoreException.Operation.PUT, SwrStoreException.Operation.EVICT);
+	}
+
 	private record Reported(String cache, @Nullable Object key, SwrStoreException error) {
 
 	}
@@ -165,7 +194,7 @@ class FailingStoreTest {
 		}
 
 		@Override
-		public void clear() {
+		public boolean clear() {
 			throw new IllegalStateException("disk full");
 		}
 
@@ -207,8 +236,8 @@ class FailingStoreTest {
 		}
 
 		@Override
-		public void clear() {
-			this.delegate.clear();
+		public boolean clear() {
+			return this.delegate.clear();
 		}
 
 		@Override

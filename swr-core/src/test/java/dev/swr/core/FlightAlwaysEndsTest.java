@@ -222,8 +222,8 @@ class FlightAlwaysEndsTest {
 		}
 
 		@Override
-		public void clear() {
-			this.delegate.clear();
+		public boolean clear() {
+			return this.delegate.clear();
 		}
 
 		@Override

@@ -25,6 +25,20 @@ class MemoryStoreTest {
 	}
 
 	@Test
+	void clearTellsWhetherItRemovedAnEntryThatHadNotExpired() {
+		MemoryStore<String, String> store = new MemoryStore<>(100, this.clock);
+		assertThat(store.clear()).as("empty").isFalse();
+		store.put("a", entryFor("value", Duration.ofSeconds(10)));
+		store.put("b", entryFor("value", Duration.ofSeconds(20)));
+		assertThat(store.clear()).isTrue();
+		assertThat(store.get("a")).isNull();
+		assertThat(store.clear()).as("cleared already").isFalse();
+		store.put("a", entryFor("value", Duration.ofSeconds(10)));
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(store.clear()).as("only an entry past its expiresAt, not dropped yet").isFalse();
+	}
+
+	@Test
 	void aKeyReadOftenSurvivesManyKeysWrittenOnceAndNeverRead() {
 		MemoryStore<Integer, String> store = new MemoryStore<>(100, this.clock);
 		for (int key = 0; key < 100; key++) {

@@ -178,8 +178,10 @@ class SharedStoreCoordinationTest {
 		}
 
 		@Override
-		public void clear() {
+		public boolean clear() {
+			boolean any = !this.entries.isEmpty();
 			this.entries.clear();
+			return any;
 		}
 
 		@Override

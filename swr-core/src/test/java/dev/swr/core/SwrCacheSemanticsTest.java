@@ -307,8 +307,8 @@ class SwrCacheSemanticsTest {
 			}
 
 			@Override
-			public void clear() {
-				memory.clear();
+			public boolean clear() {
+				return memory.clear();
 			}
 
 			@Override

@@ -38,9 +38,10 @@ public interface ByteStorage {
 
 	/**
 	 * Removes every key of this cache, and only those.
+	 * @return whether a key was removed
 	 * @throws SwrStoreException if the backend fails
 	 */
-	void clear();
+	boolean clear();
 
 	/** The approximate number of keys, or {@code -1} when the backend cannot tell cheaply. */
 	default long estimatedSize() {

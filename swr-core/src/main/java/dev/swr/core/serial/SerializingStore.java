@@ -89,11 +89,8 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 	}
 
 	@Override
-	public void clear() {
-		call(Operation.CLEAR, null, () -> {
-			this.storage.clear();
-			return null;
-		});
+	public boolean clear() {
+		return Boolean.TRUE.equals(call(Operation.CLEAR, null, this.storage::clear));
 	}
 
 	@Override

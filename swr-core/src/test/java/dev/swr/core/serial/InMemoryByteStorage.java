@@ -32,9 +32,11 @@ class InMemoryByteStorage implements ByteStorage {
 	}
 
 	@Override
-	public void clear() {
+	public boolean clear() {
+		boolean any = !this.bytes.isEmpty();
 		this.bytes.clear();
 		this.expiries.clear();
+		return any;
 	}
 
 	@Override

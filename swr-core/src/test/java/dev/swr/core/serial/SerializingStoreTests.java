@@ -78,11 +78,13 @@ class SerializingStoreTests {
 	}
 
 	@Test
-	void clearRemovesEveryKey() {
+	void clearRemovesEveryKeyAndTellsWhetherThereWasOne() {
+		assertThat(this.store.clear()).isFalse();
 		this.store.put(1L, entry(this.product));
 		this.store.put(2L, entry(this.product));
-		this.store.clear();
+		assertThat(this.store.clear()).isTrue();
 		assertThat(this.storage.bytes).isEmpty();
+		assertThat(this.store.clear()).isFalse();
 	}
 
 	@Test

@@ -6,20 +6,46 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
+import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
 
 import dev.swr.core.SwrCache;
+import dev.swr.core.SwrContextLoader;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStatus;
 
 /**
- * Spring's {@link Cache} view of a {@link SwrCache}. {@link #get(Object, Callable)} (what
- * {@code @Cacheable(sync = true)} calls) has full stale-while-revalidate semantics; the plain
- * {@link #get(Object)} answers only with fresh values, so {@code @Cacheable} without {@code sync}
- * reloads a stale key on the caller's thread. Null values are cached when the cache's policy caches
- * nulls; otherwise putting one is refused, as Spring's own caches do.
+ * Spring's {@link Cache} view of a {@link SwrCache}, keeping the {@code Cache} javadoc in full.
+ * <p>
+ * The reads with a loader, {@link #get(Object, Callable)} (what {@code @Cacheable(sync = true)}
+ * calls) and {@link #retrieve(Object, Supplier)}, have full stale-while-revalidate semantics. The
+ * reads without one, {@link #get(Object)}, {@link #get(Object, Class)}, {@link #retrieve(Object)}
+ * and {@link #putIfAbsent}, have no way to refresh, so they answer only with fresh entries: a stale
+ * key is no mapping to them, and {@code @Cacheable} without {@code sync} reloads it on the caller's
+ * thread. The removals, {@link #evictIfPresent} and {@link #invalidate}, tell whether they removed
+ * any entry, stale ones included, since a read with a loader would still have served it.
+ * <p>
+ * A put replaces the old value even when the store refuses the write: the old entry is then evicted
+ * rather than served in place of the new one. Nulls, and Spring's {@link NullValue} marker, are
+ * cached as nulls when the cache's policy caches nulls; otherwise putting one is refused, as Spring's
+ * own caches do, while a null that a loader returns is handed back and not cached, as for an
+ * annotated method.
  */
 public final class SwrSpringCache implements Cache {
+
+	/**
+	 * Calls the Spring loader handed in as the context: one shared loader, so a hit allocates none.
+	 * The wrapping happens inside the load, so the engine's own exceptions (circuit open) stay
+	 * unwrapped while every waiter of a shared load gets the same ValueRetrievalException.
+	 */
+	private static final SwrContextLoader<Object, Callable<?>, Object> CALL_LOADER = (key, valueLoader) -> {
+		try {
+			return withoutNullMarker(valueLoader.call());
+		}
+		catch (Exception ex) {
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+	};
 
 	private final SwrCache<Object, Object> cache;
 
@@ -55,51 +81,55 @@ public final class SwrSpringCache implements Cache {
 		return (T) value;
 	}
 
+	/**
+	 * The value of {@code key} with full stale-while-revalidate semantics, as
+	 * {@code @Cacheable(sync = true)} asks for it; the status of the read is tracked for
+	 * {@link SwrStatus#last()} and the status header, as for an annotated method.
+	 * @throws ValueRetrievalException if {@code valueLoader} throws, with its exception as the cause
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
-		// Wrapped inside the loader, so the engine's own exceptions (circuit open) stay unwrapped
-		// while every waiter of a shared load gets the same ValueRetrievalException.
-		return (T) this.cache.get(key, (k) -> {
-			try {
-				return valueLoader.call();
-			}
-			catch (Exception ex) {
-				throw new ValueRetrievalException(key, valueLoader, ex);
-			}
-		});
+		return (T) this.cache.getTracked(key, valueLoader, CALL_LOADER, null);
 	}
 
+	/**
+	 * A future completed with the {@link ValueWrapper} of the fresh entry of {@code key}, or
+	 * {@code null} when there is none. The wrapper, not the bare value: a future completed with
+	 * {@code null} would mean a miss found late, and a cached null would be loaded again.
+	 */
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
 		ValueWrapper wrapper = get(key);
-		return (wrapper != null) ? CompletableFuture.completedFuture(wrapper.get()) : null;
+		return (wrapper != null) ? CompletableFuture.completedFuture(wrapper) : null;
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		return this.cache.getAsync(key, (k) -> valueLoader.get()).thenApply((result) -> (T) result.value());
+		return this.cache.getAsync(key, (k) -> valueLoader.get().thenApply(SwrSpringCache::withoutNullMarker))
+			.thenApply((result) -> (T) result.value());
 	}
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		requireAllowed(key, value);
-		this.cache.put(key, value);
+		Object cached = withoutNullMarker(value);
+		requireAllowed(key, cached);
+		this.cache.put(key, cached);
 	}
 
 	/**
-	 * Writes {@code value} unless the key has an entry that has not expired. Not atomic across a
-	 * shared store: two instances may both write.
+	 * Writes {@code value} unless {@link #get(Object)} answers the key, and returns that answer: a
+	 * stale entry, which {@code get} does not answer, is replaced. A check and a put, not one atomic
+	 * step: two callers (or two instances sharing a store) may both write.
 	 */
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
-		SwrEntry<Object> existing = this.cache.getEntry(key);
-		if (existing != null) {
-			return new SimpleValueWrapper(existing.value());
+		ValueWrapper existing = get(key);
+		if (existing == null) {
+			put(key, value);
 		}
-		put(key, value);
-		return null;
+		return existing;
 	}
 
 	@Override
@@ -107,6 +137,10 @@ public final class SwrSpringCache implements Cache {
 		this.cache.evict(key);
 	}
 
+	/**
+	 * Removes the entry of {@code key} and tells whether there was one, fresh or stale; {@code false}
+	 * also when the store could not be read.
+	 */
 	@Override
 	public boolean evictIfPresent(Object key) {
 		boolean present = this.cache.getEntry(key) != null;
@@ -119,11 +153,21 @@ public final class SwrSpringCache implements Cache {
 		this.cache.clear();
 	}
 
+	/**
+	 * Removes every entry, and tells whether there was one: {@code false} also when the store could
+	 * not be cleared (Redis unreachable), since nothing is then known to be invisible.
+	 */
 	@Override
 	public boolean invalidate() {
-		long size = this.cache.inspect().estimatedSize();
-		this.cache.clear();
-		return size != 0;
+		return this.cache.clear();
+	}
+
+	/**
+	 * {@code null} for Spring's null marker, which Spring's own caches store in place of a null and
+	 * some callers hand in: it is cached as the null it stands for, never as an object.
+	 */
+	private static @Nullable Object withoutNullMarker(@Nullable Object value) {
+		return (value instanceof NullValue) ? null : value;
 	}
 
 	private boolean isFresh(SwrEntry<Object> entry) {
@@ -132,8 +176,9 @@ public final class SwrSpringCache implements Cache {
 
 	private void requireAllowed(Object key, @Nullable Object value) {
 		if (value == null && !this.cache.policy().cacheNulls()) {
-			throw new IllegalArgumentException("Cache '" + getName() + "' is configured not to cache nulls "
-					+ "(cache-nulls: false) but null was put for key '" + key + "'");
+			// Spring's own words, so the message reads as from any Spring cache, plus our setting.
+			throw new IllegalArgumentException("Cache '" + getName() + "' is configured to not allow null values "
+					+ "but null was provided for key '" + key + "' (cache-nulls: false)");
 		}
 	}
 

@@ -47,8 +47,8 @@ final class RedisByteStorage implements ByteStorage {
 	}
 
 	@Override
-	public void clear() {
-		this.redis.unlinkMatching(this.scanPattern);
+	public boolean clear() {
+		return this.redis.unlinkMatching(this.scanPattern) > 0;
 	}
 
 	@Override

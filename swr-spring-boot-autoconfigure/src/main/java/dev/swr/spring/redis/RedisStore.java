@@ -52,8 +52,8 @@ public final class RedisStore implements SharedStore<Object, Object> {
 	}
 
 	@Override
-	public void clear() {
-		this.entries.clear();
+	public boolean clear() {
+		return this.entries.clear();
 	}
 
 	@Override

@@ -92,11 +92,17 @@ public final class TieredStore implements SharedStore<Object, Object> {
 		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Whether either tier removed an entry: Redis may hold entries the first tier never saw
+	 * (written by another instance), and the first tier may hold one Redis already dropped.
+	 */
 	@Override
-	public void clear() {
-		clearLocal();
+	public boolean clear() {
+		boolean removedLocally = clearLocal();
 		try {
-			this.shared.clear();
+			return this.shared.clear() | removedLocally;
 		}
 		finally {
 			this.invalidations.publishClear(this.cacheName);
@@ -142,10 +148,10 @@ public final class TieredStore implements SharedStore<Object, Object> {
 		}
 	}
 
-	/** Empties the first tier only. */
-	void clearLocal() {
+	/** Empties the first tier only, telling whether it held an entry. */
+	boolean clearLocal() {
 		this.keysByText.clear();
-		this.local.clear();
+		return this.local.clear();
 	}
 
 	/** The first tier first, then the index: a reader of the index never misses a key the tier holds. */

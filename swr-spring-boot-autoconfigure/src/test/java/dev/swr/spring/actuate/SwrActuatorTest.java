@@ -244,8 +244,8 @@ class SwrActuatorTest {
 		}
 
 		@Override
-		public void clear() {
-			this.delegate.clear();
+		public boolean clear() {
+			return this.delegate.clear();
 		}
 
 		@Override

@@ -120,7 +120,7 @@ class RedisStoreTest {
 			first.put(i, "v" + i);
 		}
 		second.put(1, "kept");
-		first.clear();
+		assertThat(first.clear()).isTrue();
 		assertThat(first.getEntry(7)).isNull();
 		assertThat(second.getEntry(1)).isNotNull();
 		assertThat(this.raw.sync().keys(this.prefix + "first\\**")).isEmpty();
