@@ -32,6 +32,9 @@ import dev.swr.core.SwrStoreException;
  * {@link SwrStoreException} (reason {@code unavailable}) until a trial call succeeds.
  * <p>
  * Only single-key commands are sent (plus SCAN for {@code clear}), so Redis Cluster works.
+ * <p>
+ * Public only so that the auto-configuration in another package can create it as a bean; it is
+ * infrastructure of the redis and tiered stores, not an API for applications.
  */
 public final class RedisGateway implements AutoCloseable {
 

@@ -19,6 +19,9 @@ import dev.swr.core.SwrStoreException;
  * clear, and on a message from another instance drops the key (or the whole cache) from this
  * instance's first tier. When the subscription is made again after a lost connection, every first
  * tier is cleared: messages sent meanwhile were missed.
+ * <p>
+ * Public only so that the auto-configuration in another package can create it as a bean; it is
+ * infrastructure of the redis and tiered stores, not an API for applications.
  */
 public final class RedisInvalidations implements MessageListener, SubscriptionListener {
 

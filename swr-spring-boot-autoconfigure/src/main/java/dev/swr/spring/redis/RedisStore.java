@@ -15,7 +15,7 @@ import dev.swr.core.serial.SerializingStore;
  * ({@code SET <prefix>lease:<cache>::<key> <token> NX PX <refresh-timeout>}, released by a
  * compare-and-delete script so a late release never frees another instance's lease).
  */
-public final class RedisStore implements SharedStore<Object, Object> {
+final class RedisStore implements SharedStore<Object, Object> {
 
 	private final SerializingStore<Object, Object> entries;
 

@@ -23,7 +23,7 @@ import dev.swr.core.SwrStoreException;
  * after the first tier and cleared before it, and Caffeine reports its own evictions atomically,
  * so whenever the first tier holds a key the index names it: a message never misses an entry.
  */
-public final class TieredStore implements SharedStore<Object, Object> {
+final class TieredStore implements SharedStore<Object, Object> {
 
 	private final String cacheName;
 
