@@ -206,19 +206,12 @@ class FailingStoreTest {
 	}
 
 	/** A memory store whose writes can be made to time out. */
-	private static final class FlakyWrites implements SwrStore<String, String> {
-
-		private final MemoryStore<String, String> delegate;
+	private static final class FlakyWrites extends ForwardingStore {
 
 		volatile boolean failWrites;
 
 		FlakyWrites(ManualClock clock) {
-			this.delegate = new MemoryStore<>(100, clock);
-		}
-
-		@Override
-		public @Nullable SwrEntry<String> get(String key) {
-			return this.delegate.get(key);
+			super("flaky", clock);
 		}
 
 		@Override
@@ -227,22 +220,7 @@ class FailingStoreTest {
 				throw new SwrStoreException(SwrStoreException.Operation.PUT, SwrStoreException.Reason.TIMEOUT,
 						"write timed out", null);
 			}
-			this.delegate.put(key, entry);
-		}
-
-		@Override
-		public void evict(String key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public boolean clear() {
-			return this.delegate.clear();
-		}
-
-		@Override
-		public String kind() {
-			return "flaky";
+			super.put(key, entry);
 		}
 
 	}

@@ -198,37 +198,15 @@ class FlightAlwaysEndsTest {
 	}
 
 	/** A store whose writes fail with an {@link Error}: not a store failure the engine may swallow. */
-	private static final class ErrorOnPut implements SwrStore<String, String> {
-
-		private final MemoryStore<String, String> delegate;
+	private static final class ErrorOnPut extends ForwardingStore {
 
 		ErrorOnPut(ManualClock clock) {
-			this.delegate = new MemoryStore<>(100, clock);
-		}
-
-		@Override
-		public @Nullable SwrEntry<String> get(String key) {
-			return this.delegate.get(key);
+			super("error-on-put", clock);
 		}
 
 		@Override
 		public void put(String key, SwrEntry<String> entry) {
 			throw new AssertionError("store bug");
-		}
-
-		@Override
-		public void evict(String key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public boolean clear() {
-			return this.delegate.clear();
-		}
-
-		@Override
-		public String kind() {
-			return "error-on-put";
 		}
 
 	}

@@ -287,33 +287,12 @@ class SwrCacheSemanticsTest {
 	@Test
 	void aStaleReadThatStartsARefreshReadsTheStoreOnlyOnceOnTheCallersThread() {
 		java.util.List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-		MemoryStore<String, String> memory = new MemoryStore<>(100, this.clock);
-		SwrStore<String, String> counting = new SwrStore<>() {
+		SwrStore<String, String> counting = new ForwardingStore("counting", this.clock) {
 
 			@Override
 			public SwrEntry<String> get(String key) {
 				reads.add(Thread.currentThread().getName());
-				return memory.get(key);
-			}
-
-			@Override
-			public void put(String key, SwrEntry<String> entry) {
-				memory.put(key, entry);
-			}
-
-			@Override
-			public void evict(String key) {
-				memory.evict(key);
-			}
-
-			@Override
-			public boolean clear() {
-				return memory.clear();
-			}
-
-			@Override
-			public String kind() {
-				return "counting";
+				return super.get(key);
 			}
 
 		};
