@@ -14,7 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shared parts of a set of caches — clock, refresh scheduler, listener, error handler — and
+ * The shared parts of a set of caches — clock, refresh and load pools, listener, error handler — and
  * the factory of {@link SwrCache}s. Usable without Spring:
  *
  * <pre class="code">
@@ -144,7 +144,13 @@ public final class SwrEngine implements AutoCloseable {
 			return this;
 		}
 
-		/** Where background refreshes run; by default daemon threads of the engine's own. */
+		/**
+		 * Where background refreshes run; by default a fixed pool of {@code max-concurrent} daemon
+		 * threads of the engine's own. The engine never hands this executor more than
+		 * {@code max-concurrent} refreshes at a time, counting each until its loader returns (past its
+		 * timeout too), so it needs no bound of its own. Cold loads always run on the engine's own
+		 * load pool, bounded per cache by {@code max-concurrent-misses}.
+		 */
 		public Builder refreshExecutor(Executor refreshExecutor) {
 			this.refreshExecutor = Objects.requireNonNull(refreshExecutor, "refreshExecutor");
 			return this;
