@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,11 +19,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * order: {@code SWR_REDIS_URL}; a {@code redis-server} binary on the {@code PATH}, started on a free
  * port for the class and stopped after it; a Testcontainers Redis where Docker runs. With none, the
  * tests are skipped, unless {@code SWR_REQUIRE_REDIS=true} (set by CI), where they fail. Never a mock.
+ * <p>
+ * A class of fault tests that kill, stop or restart the server says {@code ownServer = true}: it
+ * always gets a {@code redis-server} started for it, even when {@code SWR_REDIS_URL} names another,
+ * and is never skipped for want of one when Redis is required.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(RealRedis.Extension.class)
 public @interface RealRedis {
+
+	/** Whether the class needs a server of its own that it may kill and restart. */
+	boolean ownServer() default false;
 
 	/** Finds or starts the server once per test class. */
 	final class Extension implements BeforeAllCallback, ParameterResolver {
@@ -31,28 +39,51 @@ public @interface RealRedis {
 
 		@Override
 		public void beforeAll(ExtensionContext context) throws Exception {
-			context.getStore(NAMESPACE).put("server", find());
+			boolean ownServer = context.getRequiredTestClass().getAnnotation(RealRedis.class).ownServer();
+			context.getStore(NAMESPACE).put("server", find(ownServer));
 		}
 
-		private static RedisServer find() throws Exception {
-			String url = System.getenv("SWR_REDIS_URL");
-			if (url != null && !url.isBlank()) {
-				return RedisServer.external(url);
-			}
+		private static RedisServer find(boolean ownServer) throws Exception {
 			String binary = onPath("redis-server");
-			if (binary != null) {
-				return RedisServer.start(binary);
+			Source source = choose(System.getenv("SWR_REDIS_URL"), binary != null, ownServer);
+			switch (source) {
+				case URL:
+					return RedisServer.external(System.getenv("SWR_REDIS_URL"));
+				case BINARY:
+					return RedisServer.start(binary);
+				case CONTAINER:
+					RedisServer container = ContainerRedis.startIfDockerRuns();
+					if (container != null) {
+						return container;
+					}
+					break;
+				default:
+					break;
 			}
-			RedisServer container = ContainerRedis.startIfDockerRuns();
-			if (container != null) {
-				return container;
-			}
-			String reason = "No Redis for the tests: set SWR_REDIS_URL, install redis-server, or run Docker";
+			String reason = ownServer ? "No redis-server binary for fault tests that kill and restart their own server"
+					: "No Redis for the tests: set SWR_REDIS_URL, install redis-server, or run Docker";
 			if (Boolean.parseBoolean(System.getenv("SWR_REQUIRE_REDIS"))) {
 				throw new IllegalStateException(reason + " (SWR_REQUIRE_REDIS=true forbids skipping)");
 			}
 			Assumptions.abort(reason);
 			return null;
+		}
+
+		/** Where the server comes from; fault tests ({@code ownServer}) need one they started. */
+		static Source choose(@Nullable String url, boolean binaryOnPath, boolean ownServer) {
+			if (!ownServer && url != null && !url.isBlank()) {
+				return Source.URL;
+			}
+			if (binaryOnPath) {
+				return Source.BINARY;
+			}
+			return ownServer ? Source.NONE : Source.CONTAINER;
+		}
+
+		enum Source {
+
+			URL, BINARY, CONTAINER, NONE
+
 		}
 
 		private static String onPath(String name) {

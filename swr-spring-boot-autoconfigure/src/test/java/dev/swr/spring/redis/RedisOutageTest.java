@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -37,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * tiered store, nobody sees an exception; restarted, the store resumes by itself and the first tier
  * is cleared, since invalidations may have been missed. And a misconfiguration fails startup.
  */
-@RealRedis
+@RealRedis(ownServer = true)
 class RedisOutageTest {
 
 	private final RedisServer redis;
@@ -59,7 +58,6 @@ class RedisOutageTest {
 
 	@Test
 	void killedWhile32ThreadsReadAndWriteNobodySeesAnExceptionAndARestartResumesAndClearsTheFirstTier() throws Exception {
-		Assumptions.assumeTrue(this.redis.controllable(), "needs a redis-server of the test's own");
 		tiered().run((context) -> {
 			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("outage");
 			RedisInvalidations invalidations = context.getBean(RedisInvalidations.class);
@@ -124,7 +122,6 @@ class RedisOutageTest {
 
 	@Test
 	void healthStaysUpAndShowsRedisUnreachableWhileItIsDown() throws Exception {
-		Assumptions.assumeTrue(this.redis.controllable(), "needs a redis-server of the test's own");
 		tiered().withConfiguration(AutoConfigurations.of(SwrHealthContributorAutoConfiguration.class)).run((context) -> {
 			SwrHealthIndicator health = context.getBean(SwrHealthIndicator.class);
 			context.getBean(SwrCacheManager.class).getSwrCache("health").get("k", (k) -> "v");

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * The redis store against a real server: key layout, expiry, SCAN-based clear, leases, corrupt
  * bytes, a paused server and a killed one.
  */
-@RealRedis
+@RealRedis(ownServer = true)
 class RedisStoreTest {
 
 	private final RedisServer redis;
@@ -226,7 +226,6 @@ class RedisStoreTest {
 
 	@Test
 	void aKilledRedisIsAMissAndTheStoreResumesByItselfAfterARestart() throws Exception {
-		org.junit.jupiter.api.Assumptions.assumeTrue(this.redis.controllable(), "needs a redis-server of the test's own");
 		SwrCache<Object, Object> products = cache("killed");
 		products.get("warm", this::load);
 		this.redis.kill();
