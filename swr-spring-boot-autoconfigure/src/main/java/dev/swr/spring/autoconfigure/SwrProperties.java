@@ -416,6 +416,20 @@ public class SwrProperties {
 		/** Pub/sub channel on which tiered instances tell each other which keys changed. */
 		private String invalidationChannel = "swr:invalidation";
 
+		/**
+		 * How long startup waits for the first Redis connection (and a cluster's topology); past it
+		 * the application starts anyway and the stores treat Redis as unavailable until it answers.
+		 */
+		private Duration connectWait = Duration.ofSeconds(5);
+
+		public Duration getConnectWait() {
+			return this.connectWait;
+		}
+
+		public void setConnectWait(Duration connectWait) {
+			this.connectWait = connectWait;
+		}
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}

@@ -40,9 +40,16 @@ import dev.swr.spring.redis.RedisStoreFactory;
 @ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 public final class SwrRedisAutoConfiguration {
 
+	/**
+	 * The gateway, connected before the first request: the first read of a fresh instance must
+	 * not miss Redis because the connect (or a cluster's topology discovery) overran its command
+	 * timeout. Startup waits at most {@code swr.redis.connect-wait} and never fails for Redis.
+	 */
 	@Bean(destroyMethod = "close")
 	RedisGateway swrRedisGateway(ReactiveRedisConnectionFactory connectionFactory, SwrProperties properties) {
-		return new RedisGateway(connectionFactory, properties.getRedis().getCommandTimeout());
+		RedisGateway gateway = new RedisGateway(connectionFactory, properties.getRedis().getCommandTimeout());
+		gateway.connect(properties.getRedis().getConnectWait());
+		return gateway;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -10,6 +10,8 @@ import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
@@ -38,6 +40,8 @@ import dev.swr.core.SwrStoreException;
  */
 public final class RedisGateway implements AutoCloseable {
 
+	private static final Log logger = LogFactory.getLog(RedisGateway.class);
+
 	/** Deletes the lease only if it still holds the caller's token: a late release never frees another's. */
 	private static final ByteBuffer RELEASE_SCRIPT = utf8(
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
@@ -51,6 +55,11 @@ public final class RedisGateway implements AutoCloseable {
 	private final Object connecting = new Object();
 
 	private volatile @Nullable ReactiveRedisConnection connection;
+
+	/** Whether SET takes an absolute expiry ({@code PXAT}, Redis 6.2+) or, on older servers, a relative {@code PX}. */
+	private volatile boolean absoluteExpiry = true;
+
+	private volatile @Nullable String serverVersion;
 
 	private @Nullable CompletableFuture<ReactiveRedisConnection> pending;
 
@@ -80,9 +89,99 @@ public final class RedisGateway implements AutoCloseable {
 	}
 
 	void set(String key, byte[] value, long expiresAtEpochMillis) {
+		Expiration expiration = expiration(expiresAtEpochMillis, this.absoluteExpiry, System.currentTimeMillis());
 		call(SwrStoreException.Operation.PUT, key, (redis) -> redis.stringCommands()
-			.set(utf8(key), ByteBuffer.wrap(value), Expiration.unixTimestamp(expiresAtEpochMillis, TimeUnit.MILLISECONDS),
-					SetOption.upsert()));
+			.set(utf8(key), ByteBuffer.wrap(value), expiration, SetOption.upsert()));
+	}
+
+	/**
+	 * {@code PXAT expiresAt} where the server has it (6.2+), else {@code PX} of what is left of the
+	 * entry's life at {@code now} (at least 1 ms: Redis refuses a zero or negative expiry).
+	 */
+	static Expiration expiration(long expiresAtEpochMillis, boolean absolute, long now) {
+		if (absolute) {
+			return Expiration.unixTimestamp(expiresAtEpochMillis, TimeUnit.MILLISECONDS);
+		}
+		return Expiration.milliseconds(Math.max(1, expiresAtEpochMillis - now));
+	}
+
+	/**
+	 * Whether a server of {@code version} ({@code INFO server}'s {@code redis_version}) takes
+	 * {@code SET ... PXAT}, which came in Redis 6.2; an unreadable version is taken to be current.
+	 */
+	static boolean supportsAbsoluteExpiry(@Nullable String version) {
+		if (version == null) {
+			return true;
+		}
+		String[] parts = version.trim().split("\\.");
+		try {
+			int major = Integer.parseInt(parts[0]);
+			int minor = (parts.length > 1) ? Integer.parseInt(parts[1]) : 0;
+			return major > 6 || (major == 6 && minor >= 2);
+		}
+		catch (NumberFormatException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * Opens the connection now, at startup, rather than on the first read (whose command timeout a
+	 * cold connect or a cluster's topology discovery would overrun), and reads the server's version.
+	 * Waits at most {@code wait}; a Redis that is down or slow does not stop the application: the
+	 * attempt goes on in the background and calls treat Redis as unavailable until it answers.
+	 * @param wait how long to wait for the connection
+	 * @return whether Redis answered in time
+	 */
+	public boolean connect(Duration wait) {
+		try {
+			ReactiveRedisConnection connected = startConnecting().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+			established(connected);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (java.util.concurrent.ExecutionException | TimeoutException | RuntimeException ex) {
+			logger.warn("Redis did not answer within " + wait + " at startup; the swr stores treat it as unavailable "
+					+ "until it does: " + ((ex.getCause() != null) ? ex.getCause() : ex));
+		}
+		return false;
+	}
+
+	/** Writes with a relative {@code PX} expiry whatever the server's version: for tests of old servers. */
+	void useRelativeExpiry() {
+		this.absoluteExpiry = false;
+	}
+
+	/** The server's version as it reported it, or {@code null} before the first connection. */
+	public @Nullable String serverVersion() {
+		return this.serverVersion;
+	}
+
+	/** Whether the connection is open (a gauge of startup and recovery; no command is sent). */
+	public boolean isConnected() {
+		return this.connection != null;
+	}
+
+	private void established(ReactiveRedisConnection connected) {
+		if (this.connection == connected) {
+			return;
+		}
+		this.connection = connected;
+		try {
+			java.util.Properties info = connected.serverCommands().info("server").block(this.commandTimeout);
+			String version = (info != null) ? info.getProperty("redis_version") : null;
+			this.serverVersion = version;
+			this.absoluteExpiry = supportsAbsoluteExpiry(version);
+			if (!this.absoluteExpiry) {
+				logger.info("Redis " + version + " has no SET ... PXAT (6.2+): entries are written with a relative PX "
+						+ "expiry, computed from this instance's clock at each write");
+			}
+		}
+		catch (RuntimeException ex) {
+			// Unknown: PXAT is kept, as for any current server; a failed write is counted if it is wrong.
+			logger.debug("Could not read the Redis version", ex);
+		}
 	}
 
 	void unlink(String key) {
@@ -176,6 +275,28 @@ public final class RedisGateway implements AutoCloseable {
 			if (this.connection != null) {
 				return this.connection;
 			}
+			attempt = startConnecting();
+		}
+		try {
+			ReactiveRedisConnection connected = attempt.get(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			established(connected);
+			return connected;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while connecting to Redis", ex);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw Exceptions.propagate(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw Exceptions.propagate(ex);
+		}
+	}
+
+	/** The connection attempt under way, or a new one when there is none or the last one failed. */
+	private CompletableFuture<ReactiveRedisConnection> startConnecting() {
+		synchronized (this.connecting) {
 			if (this.pending == null || this.pending.isCompletedExceptionally()) {
 				CompletableFuture<ReactiveRedisConnection> started = new CompletableFuture<>();
 				Thread connector = new Thread(() -> {
@@ -190,22 +311,7 @@ public final class RedisGateway implements AutoCloseable {
 				connector.start();
 				this.pending = started;
 			}
-			attempt = this.pending;
-		}
-		try {
-			ReactiveRedisConnection connected = attempt.get(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-			this.connection = connected;
-			return connected;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while connecting to Redis", ex);
-		}
-		catch (java.util.concurrent.ExecutionException ex) {
-			throw Exceptions.propagate(ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw Exceptions.propagate(ex);
+			return this.pending;
 		}
 	}
 
