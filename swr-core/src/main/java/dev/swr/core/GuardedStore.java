@@ -60,19 +60,26 @@ final class GuardedStore<K, V> {
 		}
 	}
 
-	/** Clears the store; {@code true} when it removed an entry, {@code false} when none or it failed. */
-	boolean clear() {
+	/**
+	 * Clears the store; {@code true} when it removed an entry, {@code false} when none or, unless
+	 * {@code rethrow}, it failed.
+	 * @param rethrow whether a failure, once counted and reported, is thrown as a {@link SwrStoreException}
+	 */
+	boolean clear(boolean rethrow) {
 		try {
 			return this.store.clear();
 		}
 		catch (RuntimeException ex) {
-			failed(null, SwrStoreException.Operation.CLEAR, ex);
+			SwrStoreException error = failed(null, SwrStoreException.Operation.CLEAR, ex);
+			if (rethrow) {
+				throw error;
+			}
 			return false;
 		}
 	}
 
 	/** Counts and reports a failure of the store, or of a shared store's lease commands. */
-	void failed(@Nullable Object key, SwrStoreException.Operation operation, RuntimeException ex) {
+	SwrStoreException failed(@Nullable Object key, SwrStoreException.Operation operation, RuntimeException ex) {
 		SwrStoreException error = (ex instanceof SwrStoreException storeError) ? storeError
 				: new SwrStoreException(operation, SwrStoreException.Reason.OTHER, "Store '" + this.store.kind()
 						+ "' of cache '" + this.cacheName + "' failed to " + operation.tag() + " key '" + key + "'", ex);
@@ -83,6 +90,7 @@ final class GuardedStore<K, V> {
 		catch (RuntimeException handlerFailure) {
 			logger.log(System.Logger.Level.WARNING, "Store error handler failed", handlerFailure);
 		}
+		return error;
 	}
 
 }

@@ -246,7 +246,18 @@ public final class SwrCache<K, V> {
 	 */
 	public boolean clear() {
 		this.revalidator.supersedeAll();
-		return this.guarded.clear();
+		return this.guarded.clear(false);
+	}
+
+	/**
+	 * Like {@link #clear()}, for a caller that must know whether the store was cleared, such as an
+	 * operator's request: a store failure is counted and reported as for {@code clear()}, then thrown.
+	 * @return whether an entry was removed
+	 * @throws SwrStoreException if the store could not be cleared: nothing is known to be removed
+	 */
+	public boolean clearOrThrow() {
+		this.revalidator.supersedeAll();
+		return this.guarded.clear(true);
 	}
 
 	/** The cache's name. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
@@ -81,6 +82,19 @@ class FailingStoreTest {
 			.hasMessageContaining("'a'")
 			.hasCauseInstanceOf(IllegalStateException.class);
 		assertThat(cache.stats().storeErrors()).isEqualTo(4);
+	}
+
+	@Test
+	void clearOrThrowCountsAndReportsAFailedClearThenThrowsItWhereClearReturnsFalse() {
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("products")
+			.store(new BrokenStore())
+			.build();
+		assertThat(cache.clear()).isFalse();
+		assertThatExceptionOfType(SwrStoreException.class).isThrownBy(cache::clearOrThrow)
+			.satisfies((error) -> assertThat(error.operation()).isEqualTo(SwrStoreException.Operation.CLEAR));
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.CLEAR, SwrStoreException.Reason.OTHER))
+			.isEqualTo(2);
+		assertThat(this.reported).hasSize(2);
 	}
 
 	@Test

@@ -84,6 +84,8 @@ public class SwrEndpoint {
 	/**
 	 * Removes every entry of {@code cache}.
 	 * @return whether there was such a cache
+	 * @throws SwrStoreException if its store could not be cleared (Redis down or too slow), so the
+	 * operator is not told it was
 	 */
 	@DeleteOperation
 	public boolean clear(@Selector String cache) {
@@ -91,7 +93,7 @@ public class SwrEndpoint {
 		if (found == null) {
 			return false;
 		}
-		found.clear();
+		found.getNativeCache().clearOrThrow();
 		return true;
 	}
 

@@ -5,6 +5,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
+import dev.swr.core.SwrStoreException;
+
 /**
  * The HTTP side of {@link SwrEndpoint}: an unknown cache is a 404 for the deletes too (as Boot's
  * {@code caches} endpoint does), not a silent 204.
@@ -19,11 +21,32 @@ public class SwrEndpointWebExtension {
 		this.endpoint = endpoint;
 	}
 
-	/** {@code DELETE /actuator/swr/{cache}}: 204 when cleared, 404 for an unknown cache. */
+	/**
+	 * {@code DELETE /actuator/swr/{cache}}: 204 when cleared, 404 for an unknown cache, 503 with
+	 * what failed when the store could not be cleared (Redis down or too slow): never a 204 that
+	 * says it was.
+	 */
 	@DeleteOperation
-	public WebEndpointResponse<Void> clear(@Selector String cache) {
-		return new WebEndpointResponse<>(this.endpoint.clear(cache) ? WebEndpointResponse.STATUS_NO_CONTENT
-				: WebEndpointResponse.STATUS_NOT_FOUND);
+	public WebEndpointResponse<?> clear(@Selector String cache) {
+		try {
+			return new WebEndpointResponse<>(this.endpoint.clear(cache) ? WebEndpointResponse.STATUS_NO_CONTENT
+					: WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (SwrStoreException ex) {
+			return new WebEndpointResponse<>(new ClearFailure(cache, ex.reason().tag(), ex.getMessage()),
+					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
+	}
+
+	/**
+	 * Why a cache could not be cleared.
+	 *
+	 * @param cache the cache
+	 * @param reason the store failure's reason ({@code timeout}, {@code unavailable}, ...)
+	 * @param message what the store said
+	 */
+	public record ClearFailure(String cache, String reason, String message) {
+
 	}
 
 	/** {@code DELETE /actuator/swr/{cache}/{key}}: 200 with what was evicted, 404 for an unknown cache. */

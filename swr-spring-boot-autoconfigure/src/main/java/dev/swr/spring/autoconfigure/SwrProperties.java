@@ -422,6 +422,20 @@ public class SwrProperties {
 		 */
 		private Duration connectWait = Duration.ofSeconds(5);
 
+		/**
+		 * Longest time one clear of a cache (SCAN and UNLINK over its keys, after a PING within the
+		 * command timeout) may take; a clear cut short is reported, and the endpoint answers 503.
+		 */
+		private Duration clearTimeout = Duration.ofSeconds(10);
+
+		public Duration getClearTimeout() {
+			return this.clearTimeout;
+		}
+
+		public void setClearTimeout(Duration clearTimeout) {
+			this.clearTimeout = clearTimeout;
+		}
+
 		public Duration getConnectWait() {
 			return this.connectWait;
 		}

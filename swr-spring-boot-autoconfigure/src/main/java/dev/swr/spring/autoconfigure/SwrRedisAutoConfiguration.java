@@ -47,8 +47,9 @@ public final class SwrRedisAutoConfiguration {
 	 */
 	@Bean(destroyMethod = "close")
 	RedisGateway swrRedisGateway(ReactiveRedisConnectionFactory connectionFactory, SwrProperties properties) {
-		RedisGateway gateway = new RedisGateway(connectionFactory, properties.getRedis().getCommandTimeout());
-		gateway.connect(properties.getRedis().getConnectWait());
+		SwrProperties.Redis redis = properties.getRedis();
+		RedisGateway gateway = new RedisGateway(connectionFactory, redis.getCommandTimeout(), redis.getClearTimeout());
+		gateway.connect(redis.getConnectWait());
 		return gateway;
 	}
 

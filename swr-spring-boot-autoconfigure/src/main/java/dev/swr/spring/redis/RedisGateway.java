@@ -42,6 +42,7 @@ public final class RedisGateway implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisGateway.class);
 
+
 	/** Deletes the lease only if it still holds the caller's token: a late release never frees another's. */
 	private static final ByteBuffer RELEASE_SCRIPT = utf8(
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
@@ -49,6 +50,8 @@ public final class RedisGateway implements AutoCloseable {
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
 	private final Duration commandTimeout;
+
+	private final Duration clearTimeout;
 
 	private final CircuitBreaker breaker;
 
@@ -69,8 +72,20 @@ public final class RedisGateway implements AutoCloseable {
 	 * @param commandTimeout {@code swr.redis.command-timeout}
 	 */
 	public RedisGateway(ReactiveRedisConnectionFactory connectionFactory, Duration commandTimeout) {
+		this(connectionFactory, commandTimeout, Duration.ofSeconds(10));
+	}
+
+	/**
+	 * A gateway over {@code connectionFactory}.
+	 * @param connectionFactory Boot's Lettuce connection factory
+	 * @param commandTimeout {@code swr.redis.command-timeout}
+	 * @param clearTimeout {@code swr.redis.clear-timeout}: the longest one clear's scan may take
+	 */
+	public RedisGateway(ReactiveRedisConnectionFactory connectionFactory, Duration commandTimeout,
+			Duration clearTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.commandTimeout = commandTimeout;
+		this.clearTimeout = clearTimeout;
 		// Opens after half of the last ten calls failed; one trial call a second decides when it closes.
 		this.breaker = CircuitBreaker.of("swr-redis", CircuitBreakerConfig.custom()
 			.slidingWindowSize(10)
@@ -188,15 +203,20 @@ public final class RedisGateway implements AutoCloseable {
 		call(SwrStoreException.Operation.EVICT, key, (redis) -> redis.keyCommands().unlink(utf8(key)));
 	}
 
-	/** Removes every key matching {@code pattern} by SCAN and UNLINK in batches; never KEYS. */
+	/**
+	 * Removes every key matching {@code pattern} by SCAN and UNLINK in batches; never KEYS. A PING
+	 * within the command timeout comes first, so a stopped or dead Redis fails the clear after one
+	 * timeout; the scan itself, whose length grows with the keyspace, is bounded by the clear timeout.
+	 */
 	long unlinkMatching(String pattern) {
+		call(SwrStoreException.Operation.CLEAR, pattern, (redis) -> redis.ping());
 		Long removed = call(SwrStoreException.Operation.CLEAR, pattern, (redis) -> redis.keyCommands()
 			.scan(ScanOptions.scanOptions().match(pattern).count(500).build())
 			.buffer(500)
 			.concatMap((keys) -> redis.keyCommands()
 				.unlink(Flux.fromIterable(keys).map(ReactiveRedisConnection.KeyCommand::new))
 				.map((response) -> (response.getOutput() != null) ? response.getOutput() : 0L))
-			.reduce(0L, Long::sum), Duration.ofSeconds(30));
+			.reduce(0L, Long::sum), this.clearTimeout);
 		return (removed != null) ? removed : 0;
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -22,6 +24,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.swr.core.ManualClock;
 import dev.swr.core.SwrCache;
+import dev.swr.spring.actuate.SwrEndpoint;
+import dev.swr.spring.actuate.SwrEndpointWebExtension;
 import dev.swr.spring.actuate.SwrHealthIndicator;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 import dev.swr.spring.autoconfigure.SwrHealthContributorAutoConfiguration;
@@ -166,5 +170,41 @@ class RedisOutageTest {
 		});
 	}
 
+
+	/**
+	 * Issue 12, item 3: with Redis stopped (SIGSTOP), clearing a cache took the hard-coded 30 s and
+	 * answered 204 though nothing was cleared. Now each step waits at most the command timeout and
+	 * the endpoint answers 503 saying why.
+	 */
+	@Test
+	void clearingWhileRedisIsStoppedAnswers503WithinTheCommandTimeoutInsteadOf204() throws Exception {
+		tiered().run((context) -> {
+			SwrCacheManager manager = context.getBean(SwrCacheManager.class);
+			manager.getSwrCache("cleared").put("k", "v");
+			SwrEndpointWebExtension endpoint = new SwrEndpointWebExtension(new SwrEndpoint(manager, null));
+			assertThat(endpoint.clear("cleared").getStatus()).as("Redis up").isEqualTo(204);
+			this.redis.pause();
+			try {
+				CompletableFuture<WebEndpointResponse<?>> answer = CompletableFuture.supplyAsync(() -> endpoint.clear("cleared"));
+				// Bounded well under the old 30 s: one command timeout (100ms here) and the breaker.
+				WebEndpointResponse<?> response = answer.get(10, TimeUnit.SECONDS);
+				assertThat(response.getStatus()).isEqualTo(503);
+				assertThat(response.getBody()).isInstanceOfSatisfying(SwrEndpointWebExtension.ClearFailure.class,
+						(failure) -> {
+							assertThat(failure.cache()).isEqualTo("cleared");
+							assertThat(failure.reason()).isIn("timeout", "unavailable");
+						});
+				assertThat(manager.getSwrCache("cleared").stats()
+					.storeErrors(dev.swr.core.SwrStoreException.Operation.CLEAR, dev.swr.core.SwrStoreException.Reason.TIMEOUT)
+						+ manager.getSwrCache("cleared").stats()
+							.storeErrors(dev.swr.core.SwrStoreException.Operation.CLEAR,
+									dev.swr.core.SwrStoreException.Reason.UNAVAILABLE))
+					.as("counted").isEqualTo(1);
+			}
+			finally {
+				this.redis.resume();
+			}
+		});
+	}
 
 }

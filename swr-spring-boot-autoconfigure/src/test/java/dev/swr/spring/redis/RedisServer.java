@@ -88,6 +88,24 @@ public final class RedisServer implements AutoCloseable {
 		this.process.waitFor(10, TimeUnit.SECONDS);
 	}
 
+	/** Stops the server with SIGSTOP, as a stalled host would: connections stay open, nothing answers. */
+	public void pause() throws IOException, InterruptedException {
+		signal("-STOP");
+	}
+
+	/** Lets a {@linkplain #pause() paused} server go on (SIGCONT); it runs what was queued meanwhile. */
+	public void resume() throws IOException, InterruptedException {
+		signal("-CONT");
+	}
+
+	private void signal(String signal) throws IOException, InterruptedException {
+		requireControllable();
+		Process kill = new ProcessBuilder("kill", signal, String.valueOf(this.process.pid())).inheritIO().start();
+		if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+			throw new IllegalStateException("kill " + signal + " of redis-server " + this.process.pid() + " failed");
+		}
+	}
+
 	/** Starts the server again on the same port, empty. */
 	public void restart() throws IOException {
 		requireControllable();
