@@ -118,6 +118,17 @@ public final class MemoryStore<K, V> implements SwrStore<K, V> {
 		this.entries.put(key, entry);
 	}
 
+	/**
+	 * Whether the store holds an entry of {@code key} now, without counting as a read: for a tier
+	 * that keeps an index beside this store and must tell whether the entry it just wrote was
+	 * dropped again (for size or age) before the index learned of it.
+	 * @param key the key
+	 * @return whether an entry of {@code key} is held
+	 */
+	public boolean holds(K key) {
+		return this.policy.getIfPresentQuietly(key) != null;
+	}
+
 	@Override
 	public void evict(K key) {
 		this.entries.invalidate(key);

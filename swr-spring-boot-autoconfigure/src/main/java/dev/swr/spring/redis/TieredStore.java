@@ -3,6 +3,7 @@ package dev.swr.spring.redis;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,8 @@ import dev.swr.core.SwrStoreException;
  */
 final class TieredStore implements SharedStore<Object, Object> {
 
+	private static final int DROP_STRIPES = 64;
+
 	private final String cacheName;
 
 	private final MemoryStore<Object, Object> local;
@@ -35,6 +38,15 @@ final class TieredStore implements SharedStore<Object, Object> {
 	private final RedisStore shared;
 
 	private final RedisInvalidations invalidations;
+
+	/**
+	 * Counts the first-tier drops per stripe of string forms (and all of them on a clear): a read of
+	 * Redis keeps what it read in the first tier only if no drop of its key came in meanwhile.
+	 */
+	private final AtomicLongArray drops = new AtomicLongArray(DROP_STRIPES);
+
+	/** Runs between the steps of a read or a first-tier write; for tests of the races between them. */
+	private volatile @Nullable Runnable betweenSteps;
 
 	/**
 	 * A tiered store over {@code shared}.
@@ -54,15 +66,30 @@ final class TieredStore implements SharedStore<Object, Object> {
 		this.invalidations = invalidations;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * A first-tier miss reads Redis and keeps the entry in the first tier, unless an invalidation of
+	 * the key arrived while Redis was read: then the entry (maybe the one just replaced) is returned
+	 * for this read only, and not kept to be served up to {@code local-ttl}.
+	 */
 	@Override
 	public @Nullable SwrEntry<Object> get(Object key) {
 		SwrEntry<Object> entry = this.local.get(key);
 		if (entry != null) {
 			return entry;
 		}
+		String text = String.valueOf(key);
+		long seen = dropsOf(text);
 		entry = this.shared.get(key);
-		if (entry != null) {
-			putLocal(key, String.valueOf(key), entry);
+		step();
+		if (entry != null && dropsOf(text) == seen) {
+			putLocal(key, text, entry);
+			if (dropsOf(text) != seen) {
+				// Dropped while we were filling it in: the drop may have missed what we put.
+				this.keysByText.remove(text, key);
+				this.local.evict(key);
+			}
 		}
 		return entry;
 	}
@@ -142,6 +169,8 @@ final class TieredStore implements SharedStore<Object, Object> {
 
 	/** Drops the key whose string form is {@code text} from the first tier only (another instance changed it). */
 	void dropLocal(String text) {
+		// Counted first: a read of Redis under way then knows not to keep what it read.
+		this.drops.incrementAndGet(stripe(text));
 		Object key = this.keysByText.remove(text);
 		if (key != null) {
 			this.local.evict(key);
@@ -150,18 +179,49 @@ final class TieredStore implements SharedStore<Object, Object> {
 
 	/** Empties the first tier only, telling whether it held an entry. */
 	boolean clearLocal() {
+		for (int i = 0; i < DROP_STRIPES; i++) {
+			this.drops.incrementAndGet(i);
+		}
 		this.keysByText.clear();
 		return this.local.clear();
 	}
 
-	/** The first tier first, then the index: a reader of the index never misses a key the tier holds. */
+	/**
+	 * The first tier first, then the index: a reader of the index never misses a key the tier
+	 * holds. Should the tier drop the entry (for size or age) before the index has it, the drop's
+	 * callback found nothing to remove: the index entry is then removed here, so none is orphaned.
+	 */
 	private void putLocal(Object key, String text, SwrEntry<Object> entry) {
 		this.local.put(key, entry);
+		step();
 		Object previous = this.keysByText.put(text, key);
 		if (previous != null && !previous.equals(key)) {
 			// Another key with the same string form (42 and "42"): one Redis entry, so one local entry.
 			this.local.evict(previous);
 		}
+		if (!this.local.holds(key)) {
+			this.keysByText.remove(text, key);
+		}
+	}
+
+	private long dropsOf(String text) {
+		return this.drops.get(stripe(text));
+	}
+
+	private static int stripe(String text) {
+		return text.hashCode() & (DROP_STRIPES - 1);
+	}
+
+	private void step() {
+		Runnable hook = this.betweenSteps;
+		if (hook != null) {
+			hook.run();
+		}
+	}
+
+	/** Runs {@code hook} between the steps of reads and first-tier writes; for tests of their races. */
+	void betweenSteps(@Nullable Runnable hook) {
+		this.betweenSteps = hook;
 	}
 
 	/** How many string forms the index holds; for tests. */

@@ -199,4 +199,53 @@ class TieredStoreTest {
 		assertThat(store.indexedKeys()).isZero();
 	}
 
+	/**
+	 * Issue 12, item 5: a read of Redis that an invalidation overtakes. The read still answers what
+	 * it read, but must not keep it in the first tier: before, the old value was served from there
+	 * for up to local-ttl after the invalidation had been handled.
+	 */
+	@Test
+	void anInvalidationArrivingWhileRedisIsReadIsNotLostInTheFirstTier() {
+		// The writer first: the store created last is the one the invalidations reach.
+		TieredStore writer = store(100);
+		writer.put(7L, entry("old"));
+		TieredStore store = store(100);
+		java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+		store.betweenSteps(() -> {
+			if (once.compareAndSet(false, true)) {
+				// Another instance replaces the value and its message is handled, all between our
+				// read of Redis and our fill of the first tier.
+				deleteFromRedis(7L);
+				messageFromAnotherInstance("E", "7");
+			}
+		});
+
+		assertThat(store.get(7L)).as("this read answers what it read").extracting(SwrEntry::value).isEqualTo("old");
+		assertThat(store.get(7L)).as("the first tier did not keep it").isNull();
+		assertThat(store.indexedKeys()).isZero();
+	}
+
+	/**
+	 * Issue 12, item 5: an entry the first tier drops (here: past local-ttl) between its write and
+	 * its index entry's: the drop's callback found no index entry to remove, so one was orphaned
+	 * and the index could grow without bound.
+	 */
+	@Test
+	void anEntryDroppedBeforeItsIndexEntryIsWrittenLeavesNoIndexEntry() {
+		TieredStore store = store(100);
+		java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+		store.betweenSteps(() -> {
+			if (once.compareAndSet(false, true)) {
+				this.clock.advance(Duration.ofMinutes(2));
+				// A write runs the tier's maintenance, which drops the expired entry of 1.
+				store.put(2L, entry("two"));
+			}
+		});
+		store.put(1L, entry("one"));
+
+		assertThat(store.indexedKeys()).as("only 2 is indexed").isEqualTo(1);
+		messageFromAnotherInstance("E", "2");
+		assertThat(store.indexedKeys()).isZero();
+	}
+
 }
