@@ -38,6 +38,11 @@ public class SwrStoreException extends RuntimeException {
 		REFUSED_TYPE,
 		/** A value could not be serialized for writing. */
 		SERIALIZATION,
+		/**
+		 * A stored payload is, or decompresses to, more than {@code max-value-size} (read as a miss),
+		 * or a value to write serializes to more (not written).
+		 */
+		TOO_LARGE,
 		/** The backend did not answer within its command timeout. */
 		TIMEOUT,
 		/** The backend could not be reached. */

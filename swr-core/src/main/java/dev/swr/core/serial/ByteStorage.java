@@ -21,6 +21,30 @@ public interface ByteStorage {
 	byte @Nullable [] get(String key);
 
 	/**
+	 * The bytes stored under {@code key}, unless there are more than {@code maxBytes}: a backend
+	 * that can tell the length before it transfers the bytes (Redis) should not transfer them.
+	 * @param key the key, already rendered as a string
+	 * @param maxBytes the most bytes wanted
+	 * @return the bytes, or {@code null} when there are none
+	 * @throws SwrStoreException with reason {@code TOO_LARGE} if more than {@code maxBytes} are
+	 * stored, or another reason if the backend fails
+	 */
+	default byte @Nullable [] get(String key, int maxBytes) {
+		byte[] bytes = get(key);
+		if (bytes != null && bytes.length > maxBytes) {
+			throw tooLarge(key, bytes.length, maxBytes);
+		}
+		return bytes;
+	}
+
+	/** The failure of a read that found more than {@code maxBytes} under {@code key}. */
+	static SwrStoreException tooLarge(String key, long length, int maxBytes) {
+		return new SwrStoreException(SwrStoreException.Operation.GET, SwrStoreException.Reason.TOO_LARGE, "Key '" + key
+				+ "' holds " + length + " bytes, more than the " + maxBytes + " an entry within max-value-size can take",
+				null);
+	}
+
+	/**
 	 * Stores {@code bytes} under {@code key}, replacing what was there.
 	 * @param key the key, already rendered as a string
 	 * @param bytes the encoded entry

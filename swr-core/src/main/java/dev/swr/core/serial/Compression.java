@@ -58,10 +58,15 @@ public enum Compression {
 
 	/**
 	 * Decompresses {@code data[offset..offset+length)}.
-	 * @throws SwrSerializationException CORRUPT if the data is not valid or inflates beyond {@code maxSize}
+	 * @throws SwrSerializationException CORRUPT if the data is not valid, TOO_LARGE if it inflates
+	 * beyond {@code maxSize}
 	 */
 	byte[] decompress(byte[] data, int offset, int length, int maxSize) {
 		if (this == NONE) {
+			if (length > maxSize) {
+				throw SwrSerializationException.tooLarge(
+						"Payload of " + length + " bytes is larger than the max-value-size of " + maxSize + " bytes");
+			}
 			return Arrays.copyOfRange(data, offset, offset + length);
 		}
 		if (!isAvailable()) {
@@ -108,8 +113,8 @@ public enum Compression {
 			if (size == buffer.length) {
 				if (size == maxSize) {
 					if (in.read() != -1) {
-						throw SwrSerializationException.corrupt(
-								"Payload inflates beyond the maximum decompressed size of " + maxSize + " bytes");
+						throw SwrSerializationException.tooLarge(
+								"Payload inflates beyond the max-value-size of " + maxSize + " bytes");
 					}
 					return buffer;
 				}

@@ -72,7 +72,7 @@ public final class EnvelopeCodec {
 
 	private final TypeAllowList allowList;
 
-	private final int maxDecompressedSize;
+	private final int maxValueSize;
 
 	private final ClassLoader classLoader;
 
@@ -81,11 +81,11 @@ public final class EnvelopeCodec {
 		this.compression = builder.compression;
 		this.compressionThreshold = builder.compressionThreshold;
 		this.allowList = builder.allowList;
-		this.maxDecompressedSize = builder.maxDecompressedSize;
+		this.maxValueSize = builder.maxValueSize;
 		this.classLoader = (builder.classLoader != null) ? builder.classLoader : defaultClassLoader();
 	}
 
-	/** A builder with the defaults: JSON, no compression, threshold 1024 bytes, JDK value types only, 64 MiB bound. */
+	/** A builder with the defaults: JSON, no compression, threshold 1024 bytes, JDK value types only, 8 MiB max-value-size. */
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -128,6 +128,11 @@ public final class EnvelopeCodec {
 		if (typeName != null) {
 			payload = new byte[2 + typeName.length + serialized.length];
 			ByteBuffer.wrap(payload).putShort((short) typeName.length).put(typeName).put(serialized);
+		}
+		if (payload.length > this.maxValueSize) {
+			// Refused now rather than written and refused at every read.
+			throw SwrSerializationException.tooLarge("Value serializes to " + payload.length
+					+ " bytes, more than the max-value-size of " + this.maxValueSize + " bytes");
 		}
 		if (this.compression != Compression.NONE && serialized.length >= this.compressionThreshold) {
 			payload = this.compression.compress(payload);
@@ -176,7 +181,11 @@ public final class EnvelopeCodec {
 			}
 			return new SwrEntry<>(null, writtenAt, freshUntil, staleUntil, expiresAt);
 		}
-		byte[] payload = compressionOf(flags).decompress(bytes, HEADER_LENGTH, payloadLength, this.maxDecompressedSize);
+		if (payloadLength > maxStoredPayload(this.maxValueSize)) {
+			throw SwrSerializationException.tooLarge("Stored payload of " + payloadLength
+					+ " bytes is larger than the max-value-size of " + this.maxValueSize + " bytes");
+		}
+		byte[] payload = compressionOf(flags).decompress(bytes, HEADER_LENGTH, payloadLength, this.maxValueSize);
 		int valueOffset = 0;
 		JavaType readType = type;
 		if ((flags & FLAG_TYPE_NAME) != 0) {
@@ -219,9 +228,25 @@ public final class EnvelopeCodec {
 		return this.allowList;
 	}
 
-	/** The largest payload, in bytes, that decompression produces before the entry is deemed corrupt. */
-	public int maxDecompressedSize() {
-		return this.maxDecompressedSize;
+	/**
+	 * The largest value payload, in bytes: a value that serializes to more is not written, and a
+	 * stored payload that is or decompresses to more is read as too large.
+	 */
+	public int maxValueSize() {
+		return this.maxValueSize;
+	}
+
+	/**
+	 * The most bytes a stored envelope of a value within {@link #maxValueSize()} can take: the
+	 * header, and the payload with room for compression's own overhead on incompressible data.
+	 * A byte store may refuse to transfer anything longer.
+	 */
+	public int maxEnvelopeSize() {
+		return (int) Math.min(Integer.MAX_VALUE, HEADER_LENGTH + (long) maxStoredPayload(this.maxValueSize));
+	}
+
+	private static int maxStoredPayload(int maxValueSize) {
+		return (int) Math.min(Integer.MAX_VALUE, maxValueSize + maxValueSize / 256L + 1024);
 	}
 
 	private static boolean isUntyped(JavaType type) {
@@ -345,7 +370,7 @@ public final class EnvelopeCodec {
 
 		private TypeAllowList allowList = TypeAllowList.jdkValueTypes();
 
-		private int maxDecompressedSize = 64 * 1024 * 1024;
+		private int maxValueSize = 8 * 1024 * 1024;
 
 		private @Nullable ClassLoader classLoader;
 
@@ -409,17 +434,19 @@ public final class EnvelopeCodec {
 		}
 
 		/**
-		 * The largest payload, in bytes, that decompression may produce; 64 MiB by default. A
-		 * payload that inflates beyond it is corrupt, which bounds the memory a forged entry takes.
+		 * The largest value payload in bytes ({@code swr.serializer.max-value-size}); 8 MiB by
+		 * default. A value that serializes to more is not written; a stored payload that is, or
+		 * decompresses to, more is read as {@code TOO_LARGE}: this bounds the memory one read of a
+		 * forged or oversized entry takes.
 		 * @param bytes the bound in bytes
 		 * @return this builder
 		 * @throws IllegalArgumentException if {@code bytes} is zero or negative
 		 */
-		public Builder maxDecompressedSize(int bytes) {
+		public Builder maxValueSize(int bytes) {
 			if (bytes <= 0) {
-				throw new IllegalArgumentException("'maxDecompressedSize' must be positive but was " + bytes);
+				throw new IllegalArgumentException("'maxValueSize' must be positive but was " + bytes);
 			}
-			this.maxDecompressedSize = bytes;
+			this.maxValueSize = bytes;
 			return this;
 		}
 

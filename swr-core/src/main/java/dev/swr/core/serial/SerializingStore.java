@@ -1,5 +1,9 @@
 package dev.swr.core.serial;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStore;
 import dev.swr.core.SwrStoreException;
@@ -29,6 +33,9 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 
 	private final ByteStorage storage;
 
+	/** Reads under way: concurrent readers of one key share one read and one decode. */
+	private final ConcurrentHashMap<String, CompletableFuture<SwrEntry<V>>> reading = new ConcurrentHashMap<>();
+
 	/**
 	 * A store for one cache.
 	 * @param cacheName the name of the cache, for messages
@@ -44,11 +51,58 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 		this.storage = requireArgument(storage, "storage");
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Concurrent readers of one key share one read of the backend and one decode: a hundred
+	 * readers of a large entry hold one copy of its bytes and value, not a hundred. A backend read
+	 * is bounded by the backend (Redis: its command timeout), so a sharer waits no longer than it
+	 * would have for its own read. Bytes longer than an entry within {@code max-value-size} can be
+	 * are not transferred where the backend can tell ({@code TOO_LARGE}).
+	 */
 	@Override
-	@SuppressWarnings("unchecked")
 	public @Nullable SwrEntry<V> get(K key) {
 		String storageKey = String.valueOf(key);
-		byte[] bytes = call(Operation.GET, storageKey, () -> this.storage.get(storageKey));
+		CompletableFuture<SwrEntry<V>> mine = new CompletableFuture<>();
+		CompletableFuture<SwrEntry<V>> running = this.reading.putIfAbsent(storageKey, mine);
+		if (running != null) {
+			return join(running);
+		}
+		try {
+			SwrEntry<V> entry = read(storageKey);
+			mine.complete(entry);
+			return entry;
+		}
+		catch (RuntimeException | Error ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.reading.remove(storageKey, mine);
+		}
+	}
+
+	private static <V> @Nullable SwrEntry<V> join(CompletableFuture<SwrEntry<V>> running) {
+		try {
+			return running.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SwrStoreException(Operation.GET, Reason.OTHER, "Interrupted while waiting for a shared read", ex);
+		}
+		catch (ExecutionException ex) {
+			// The same failure as the reader's: counted once per caller, as each asked for it.
+			Throwable cause = ex.getCause();
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw (Error) cause;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private @Nullable SwrEntry<V> read(String storageKey) {
+		byte[] bytes = call(Operation.GET, storageKey, () -> this.storage.get(storageKey, this.codec.maxEnvelopeSize()));
 		if (bytes == null) {
 			return null;
 		}
@@ -70,7 +124,9 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 			bytes = this.codec.encode(entry, this.valueType);
 		}
 		catch (SwrSerializationException ex) {
-			throw new SwrStoreException(Operation.PUT, Reason.SERIALIZATION, "Cache '" + this.cacheName
+			// A value too large to keep says so; any other value that cannot be written is a serialization failure.
+			Reason reason = (ex.reason() == Reason.TOO_LARGE) ? Reason.TOO_LARGE : Reason.SERIALIZATION;
+			throw new SwrStoreException(Operation.PUT, reason, "Cache '" + this.cacheName
 					+ "' cannot encode the entry of key '" + storageKey + "': " + ex.getMessage(), ex);
 		}
 		call(Operation.PUT, storageKey, () -> {

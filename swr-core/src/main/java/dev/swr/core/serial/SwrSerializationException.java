@@ -27,24 +27,30 @@ public class SwrSerializationException extends RuntimeException {
 	/**
 	 * A serialization failure.
 	 * @param reason {@link SwrStoreException.Reason#CORRUPT CORRUPT},
-	 * {@link SwrStoreException.Reason#REFUSED_TYPE REFUSED_TYPE} or
-	 * {@link SwrStoreException.Reason#SERIALIZATION SERIALIZATION}
+	 * {@link SwrStoreException.Reason#REFUSED_TYPE REFUSED_TYPE},
+	 * {@link SwrStoreException.Reason#SERIALIZATION SERIALIZATION} or
+	 * {@link SwrStoreException.Reason#TOO_LARGE TOO_LARGE}
 	 * @param message what happened
 	 * @param cause the underlying exception, if any
-	 * @throws IllegalArgumentException if {@code reason} is not one of the three above
+	 * @throws IllegalArgumentException if {@code reason} is not one of the four above
 	 */
 	public SwrSerializationException(SwrStoreException.Reason reason, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		if (reason != SwrStoreException.Reason.CORRUPT && reason != SwrStoreException.Reason.REFUSED_TYPE
-				&& reason != SwrStoreException.Reason.SERIALIZATION) {
-			throw new IllegalArgumentException("'reason' must be CORRUPT, REFUSED_TYPE or SERIALIZATION but was " + reason);
+				&& reason != SwrStoreException.Reason.SERIALIZATION && reason != SwrStoreException.Reason.TOO_LARGE) {
+			throw new IllegalArgumentException(
+					"'reason' must be CORRUPT, REFUSED_TYPE, SERIALIZATION or TOO_LARGE but was " + reason);
 		}
 		this.reason = reason;
 	}
 
-	/** Why it failed: {@code CORRUPT}, {@code REFUSED_TYPE} or {@code SERIALIZATION}. */
+	/** Why it failed: {@code CORRUPT}, {@code REFUSED_TYPE}, {@code SERIALIZATION} or {@code TOO_LARGE}. */
 	public SwrStoreException.Reason reason() {
 		return this.reason;
+	}
+
+	static SwrSerializationException tooLarge(String message) {
+		return new SwrSerializationException(SwrStoreException.Reason.TOO_LARGE, message);
 	}
 
 	static SwrSerializationException corrupt(String message) {

@@ -216,37 +216,57 @@ class EnvelopeCodecTests {
 	}
 
 	@Test
-	void forgedGzipPayloadThatInflatesBeyondTheLimitIsCorrupt() {
+	void forgedGzipPayloadThatInflatesBeyondTheLimitIsTooLarge() {
 		byte[] bomb = TestEnvelopes.gzip(new byte[4 * 1024 * 1024]);
 		assertThat(bomb.length).isLessThan(8 * 1024);
-		EnvelopeCodec codec = EnvelopeCodec.builder().maxDecompressedSize(1024 * 1024).build();
+		EnvelopeCodec codec = EnvelopeCodec.builder().maxValueSize(1024 * 1024).build();
 		assertThatExceptionOfType(SwrSerializationException.class)
 			.isThrownBy(() -> codec.decode(envelope(EnvelopeCodec.FLAG_GZIP, bomb), STRING))
-			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.CORRUPT))
-			.withMessageContaining("maximum decompressed size of 1048576");
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE))
+			.withMessageContaining("max-value-size of 1048576");
 	}
 
 	@Test
-	void forgedZstdPayloadThatInflatesBeyondTheLimitIsCorrupt() {
+	void forgedZstdPayloadThatInflatesBeyondTheLimitIsTooLarge() {
 		byte[] bomb = Zstd.compress(new byte[4 * 1024 * 1024]);
-		EnvelopeCodec codec = EnvelopeCodec.builder().maxDecompressedSize(1024 * 1024).build();
+		EnvelopeCodec codec = EnvelopeCodec.builder().maxValueSize(1024 * 1024).build();
 		assertThatExceptionOfType(SwrSerializationException.class)
 			.isThrownBy(() -> codec.decode(envelope(EnvelopeCodec.FLAG_ZSTD, bomb), STRING))
-			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.CORRUPT))
-			.withMessageContaining("maximum decompressed size");
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE))
+			.withMessageContaining("max-value-size");
 	}
 
 	@ParameterizedTest
 	@EnumSource(value = Compression.class, names = { "GZIP", "ZSTD" })
-	void payloadOfExactlyTheLimitDecompressesAndOneByteMoreIsCorrupt(Compression compression) {
+	void payloadOfExactlyTheLimitDecompressesAndOneByteMoreIsTooLarge(Compression compression) {
 		String value = compressibleString(4998);
 		SwrEntry<String> entry = entry(value);
 		byte[] bytes = EnvelopeCodec.builder().compression(compression).build().encode(entry, STRING);
-		EnvelopeCodec atLimit = EnvelopeCodec.builder().maxDecompressedSize(5000).build();
-		EnvelopeCodec belowLimit = EnvelopeCodec.builder().maxDecompressedSize(4999).build();
+		EnvelopeCodec atLimit = EnvelopeCodec.builder().maxValueSize(5000).build();
+		EnvelopeCodec belowLimit = EnvelopeCodec.builder().maxValueSize(4999).build();
 		assertThat(atLimit.decode(bytes, STRING).value()).isEqualTo(value);
 		assertThatExceptionOfType(SwrSerializationException.class).isThrownBy(() -> belowLimit.decode(bytes, STRING))
-			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.CORRUPT));
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE));
+	}
+
+	@Test
+	void aValueThatSerializesToMoreThanMaxValueSizeIsNotEncoded() {
+		EnvelopeCodec codec = EnvelopeCodec.builder().compression(Compression.GZIP).maxValueSize(1000).build();
+		assertThat(codec.decode(codec.encode(entry(compressibleString(900)), STRING), STRING).value()).isNotNull();
+		assertThatExceptionOfType(SwrSerializationException.class)
+			.isThrownBy(() -> codec.encode(entry(compressibleString(1200)), STRING))
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE))
+			.withMessageContaining("max-value-size of 1000");
+	}
+
+	@Test
+	void anUncompressedStoredPayloadLargerThanMaxValueSizeIsTooLargeBeforeItIsCopied() {
+		byte[] bytes = EnvelopeCodec.builder().build().encode(entry(compressibleString(100_000)), STRING);
+		EnvelopeCodec small = EnvelopeCodec.builder().maxValueSize(10_000).build();
+		assertThatExceptionOfType(SwrSerializationException.class).isThrownBy(() -> small.decode(bytes, STRING))
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE))
+			.withMessageContaining("Stored payload of");
+		assertThat(small.maxEnvelopeSize()).isLessThan(bytes.length);
 	}
 
 	@ParameterizedTest
@@ -320,7 +340,7 @@ class EnvelopeCodecTests {
 		assertThat(codec.serializer()).isInstanceOf(JacksonJsonSerializer.class);
 		assertThat(codec.compression()).isEqualTo(Compression.NONE);
 		assertThat(codec.compressionThreshold()).isEqualTo(1024);
-		assertThat(codec.maxDecompressedSize()).isEqualTo(64 * 1024 * 1024);
+		assertThat(codec.maxValueSize()).isEqualTo(8 * 1024 * 1024);
 		assertThat(codec.allowList().prefixes()).isEmpty();
 	}
 
@@ -333,8 +353,8 @@ class EnvelopeCodecTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 0, -1, Integer.MIN_VALUE })
 	void nonPositiveMaxDecompressedSizeIsRejectedNamingIt(int size) {
-		assertThatIllegalArgumentException().isThrownBy(() -> EnvelopeCodec.builder().maxDecompressedSize(size))
-			.withMessageContaining("maxDecompressedSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> EnvelopeCodec.builder().maxValueSize(size))
+			.withMessageContaining("maxValueSize");
 	}
 
 	@Test

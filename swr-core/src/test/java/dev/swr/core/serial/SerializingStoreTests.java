@@ -187,4 +187,67 @@ class SerializingStoreTests {
 			.withMessageContaining("storage");
 	}
 
+	/**
+	 * Issue 12, item 1: concurrent readers of one key each read and decoded their own copy, so a
+	 * large entry read by many threads took that many copies of memory. Now they share one.
+	 */
+	@Test
+	void concurrentReadersOfOneKeyShareOneBackendReadAndOneDecode() throws Exception {
+		this.store.put(42L, entry(this.product));
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+		InMemoryByteStorage slow = new InMemoryByteStorage() {
+
+			@Override
+			public byte @org.jspecify.annotations.Nullable [] get(String key) {
+				reads.incrementAndGet();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return super.get(key);
+			}
+
+		};
+		slow.bytes.putAll(this.storage.bytes);
+		SerializingStore<Long, Product> shared = new SerializingStore<>("products", this.codec,
+				TYPES.constructType(Product.class), slow);
+		java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(16,
+				(runnable) -> new Thread(runnable, "shared-reader-" + names.incrementAndGet()));
+		try {
+			java.util.List<java.util.concurrent.Future<SwrEntry<Product>>> results = new java.util.ArrayList<>();
+			for (int i = 0; i < 16; i++) {
+				results.add(threads.submit(() -> shared.get(42L)));
+			}
+			// All sixteen wait: one in the backend read, fifteen for it (on old code, sixteen in reads).
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(10))
+				.until(() -> Thread.getAllStackTraces().keySet().stream()
+					.filter((thread) -> thread.getName().startsWith("shared-reader-"))
+					.filter((thread) -> thread.getState() == Thread.State.WAITING)
+					.count() == 16);
+			release.countDown();
+			SwrEntry<Product> first = results.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+			for (java.util.concurrent.Future<SwrEntry<Product>> result : results) {
+				assertThat(result.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(first);
+			}
+			assertThat(reads).as("backend reads for 16 concurrent readers").hasValue(1);
+			long distinctValues = results.stream().map((f) -> {
+				try {
+					return System.identityHashCode(f.get().value());
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}).distinct().count();
+			assertThat(distinctValues).as("decoded copies").isEqualTo(1);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
 }

@@ -99,6 +99,7 @@ public final class SwrAutoConfiguration {
 				.serializer(serializer)
 				.compression(settings.getCompression())
 				.compressionThreshold((int) Math.min(Integer.MAX_VALUE, settings.getCompressionThreshold().toBytes()))
+				.maxValueSize((int) Math.min(Integer.MAX_VALUE, settings.getMaxValueSize().toBytes()))
 				.allowList(TypeAllowList.of(allowed))
 				.build();
 		}

@@ -369,6 +369,22 @@ public class SwrProperties {
 		 */
 		private List<String> allowedPackages = new ArrayList<>();
 
+		/**
+		 * Largest value payload kept in a byte store (redis, tiered): a value that serializes to
+		 * more is not written, and a stored payload that is, or decompresses to, more is a miss
+		 * (counted as swr.store.errors reason=too_large, never transferred from Redis). Bounds the
+		 * memory a poisoned or oversized entry can take.
+		 */
+		private DataSize maxValueSize = DataSize.ofMegabytes(8);
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
 		public Compression getCompression() {
 			return this.compression;
 		}

@@ -36,6 +36,12 @@ final class RedisByteStorage implements ByteStorage {
 		return this.redis.get(redisKey(key));
 	}
 
+	/** Redis tells the length first (in the same round trip): an oversized value is not transferred. */
+	@Override
+	public byte @Nullable [] get(String key, int maxBytes) {
+		return this.redis.get(redisKey(key), maxBytes);
+	}
+
 	@Override
 	public void put(String key, byte[] bytes, long expiresAtEpochMillis) {
 		this.redis.set(redisKey(key), bytes, expiresAtEpochMillis);

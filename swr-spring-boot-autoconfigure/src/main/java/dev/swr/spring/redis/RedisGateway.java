@@ -47,6 +47,17 @@ public final class RedisGateway implements AutoCloseable {
 	private static final ByteBuffer RELEASE_SCRIPT = utf8(
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
 
+	/**
+	 * GET unless the value is longer than ARGV[1]: then a short marker with the length instead, so
+	 * an oversized or poisoned value is never transferred. One round trip, like a GET.
+	 */
+	private static final ByteBuffer BOUNDED_GET_SCRIPT = utf8("local n = redis.call('strlen', KEYS[1]) "
+			+ "if n > tonumber(ARGV[1]) then return '" + "\\0swr:too-large:' .. n end "
+			+ "return redis.call('get', KEYS[1])");
+
+	/** How a bounded GET says the value was too long; no envelope starts with a NUL byte. */
+	private static final byte[] TOO_LARGE_MARKER = "\0swr:too-large:".getBytes(StandardCharsets.UTF_8);
+
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
 	private final Duration commandTimeout;
@@ -101,6 +112,41 @@ public final class RedisGateway implements AutoCloseable {
 		ByteBuffer value = call(SwrStoreException.Operation.GET, key,
 				(redis) -> redis.stringCommands().get(utf8(key)));
 		return (value != null) ? bytes(value) : null;
+	}
+
+	/**
+	 * The bytes under {@code key}, unless Redis holds more than {@code maxBytes} there: then none
+	 * are transferred and the read fails with reason {@code TOO_LARGE}.
+	 */
+	byte @Nullable [] get(String key, int maxBytes) {
+		ByteBuffer value = call(SwrStoreException.Operation.GET, key, (redis) -> redis.scriptingCommands()
+			.<ByteBuffer>eval(BOUNDED_GET_SCRIPT.duplicate(), ReturnType.VALUE, 1, utf8(key),
+					utf8(Integer.toString(maxBytes)))
+			.next());
+		if (value == null) {
+			return null;
+		}
+		byte[] bytes = bytes(value);
+		if (startsWith(bytes, TOO_LARGE_MARKER)) {
+			String length = new String(bytes, TOO_LARGE_MARKER.length, bytes.length - TOO_LARGE_MARKER.length,
+					StandardCharsets.UTF_8);
+			throw new SwrStoreException(SwrStoreException.Operation.GET, SwrStoreException.Reason.TOO_LARGE, "Redis key '"
+					+ key + "' holds " + length + " bytes, more than the " + maxBytes
+					+ " an entry within max-value-size can take; not transferred", null);
+		}
+		return bytes;
+	}
+
+	private static boolean startsWith(byte[] bytes, byte[] prefix) {
+		if (bytes.length < prefix.length) {
+			return false;
+		}
+		for (int i = 0; i < prefix.length; i++) {
+			if (bytes[i] != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	void set(String key, byte[] value, long expiresAtEpochMillis) {

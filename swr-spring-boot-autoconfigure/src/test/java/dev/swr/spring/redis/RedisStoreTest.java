@@ -246,4 +246,67 @@ class RedisStoreTest {
 		});
 	}
 
+	/**
+	 * Issue 12, item 1: a gzip bomb and an oversized value under our keys. Before, the bomb inflated
+	 * up to a fixed 64 MiB per reader and the oversized value was transferred and copied whole by
+	 * every reader. Now both are a miss counted too_large, and the oversized bytes never leave Redis.
+	 */
+	@Test
+	void aBombAndAnOversizedValueAreMissesCountedTooLargeAndTheOversizedOneIsNeverTransferred() {
+		EnvelopeCodec reader = EnvelopeCodec.builder().maxValueSize(1024 * 1024).build();
+		RedisStoreFactory stores = new RedisStoreFactory(this.gateway, reader, this.clock, this.prefix, true,
+				Duration.ZERO, null, null);
+		SwrCache<Object, Object> cache = this.engine.newCache("poisoned")
+			.policy(SwrPolicy.builder().fresh(Duration.ofSeconds(30)).jitter(0).build())
+			.store(stores.createStore("poisoned", 100, ResolvableType.forClass(String.class)))
+			.build();
+		long now = this.clock.millis();
+		long end = now + Duration.ofHours(1).toMillis();
+		// 16 MB of JSON that gzip packs into a few KB: a valid envelope, a bomb for a 1 MB reader.
+		byte[] bomb = EnvelopeCodec.builder()
+			.compression(dev.swr.core.serial.Compression.GZIP)
+			.maxValueSize(32 * 1024 * 1024)
+			.build()
+			.encode(new dev.swr.core.SwrEntry<>("a".repeat(16 * 1024 * 1024), now, end, end, end),
+					tools.jackson.databind.type.TypeFactory.createDefaultInstance().constructType(String.class));
+		assertThat(bomb.length).isLessThan(64 * 1024);
+		this.raw.sync().set((this.prefix + "poisoned::bomb").getBytes(StandardCharsets.UTF_8), bomb);
+		byte[] huge = new byte[20 * 1024 * 1024];
+		new Random(7).nextBytes(huge);
+		this.raw.sync().set((this.prefix + "poisoned::huge").getBytes(StandardCharsets.UTF_8), huge);
+		long sentBefore = sentByRedis();
+
+		assertThat(cache.getWithStatus("bomb", this::load).status()).isEqualTo(SwrStatus.MISS);
+		assertThat(cache.getWithStatus("huge", this::load).status()).isEqualTo(SwrStatus.MISS);
+
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.GET, SwrStoreException.Reason.TOO_LARGE))
+			.isEqualTo(2);
+		assertThat(sentByRedis() - sentBefore).as("bytes Redis sent for both reads").isLessThan(1024 * 1024);
+		assertThat(cache.getWithStatus("huge", this::load).status()).as("overwritten by the load").isEqualTo(SwrStatus.HIT);
+	}
+
+	@Test
+	void aValueLargerThanMaxValueSizeIsNotWrittenAndIsCounted() {
+		EnvelopeCodec small = EnvelopeCodec.builder().maxValueSize(1000).build();
+		RedisStoreFactory stores = new RedisStoreFactory(this.gateway, small, this.clock, this.prefix, true,
+				Duration.ZERO, null, null);
+		SwrCache<Object, Object> cache = this.engine.newCache("small")
+			.store(stores.createStore("small", 100, ResolvableType.forClass(String.class)))
+			.build();
+		assertThat(cache.get("k", (key) -> "x".repeat(5000))).as("still answered").isEqualTo("x".repeat(5000));
+		assertThat(cache.stats().storeErrors(SwrStoreException.Operation.PUT, SwrStoreException.Reason.TOO_LARGE))
+			.isEqualTo(1);
+		assertThat(this.raw.sync().exists((this.prefix + "small::k").getBytes(StandardCharsets.UTF_8))).isZero();
+	}
+
+	private long sentByRedis() {
+		String stats = this.raw.sync().info("stats");
+		for (String line : stats.split("\r?\n")) {
+			if (line.startsWith("total_net_output_bytes:")) {
+				return Long.parseLong(line.substring("total_net_output_bytes:".length()).trim());
+			}
+		}
+		throw new IllegalStateException("no total_net_output_bytes in INFO stats");
+	}
+
 }
