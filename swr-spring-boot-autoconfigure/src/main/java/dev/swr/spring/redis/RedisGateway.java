@@ -97,7 +97,8 @@ public final class RedisGateway implements AutoCloseable {
 		this.connectionFactory = connectionFactory;
 		this.commandTimeout = commandTimeout;
 		this.clearTimeout = clearTimeout;
-		// Opens after half of the last ten calls failed; one trial call a second decides when it closes.
+		// Opens after half of the last ten calls failed, or at once on a timeout (see call); one trial
+		// call a second decides when it closes.
 		this.breaker = CircuitBreaker.of("swr-redis", CircuitBreakerConfig.custom()
 			.slidingWindowSize(10)
 			.minimumNumberOfCalls(5)
@@ -266,11 +267,39 @@ public final class RedisGateway implements AutoCloseable {
 		return (removed != null) ? removed : 0;
 	}
 
-	/** {@code SET key token NX PX ttl}: whether the lease was taken. */
+	/**
+	 * {@code SET key token NX PX ttl}: whether the lease was taken. When Redis does not answer in
+	 * time the outcome is unknown: a stalled Redis still holds the command and runs it when it
+	 * resumes, leaving a lease nobody releases (every instance's cold read of the key would then
+	 * wait its full lock-wait). So a compare-and-delete of our token is sent at once behind it, on
+	 * the same connection, without waiting: Redis runs the two in order, and no lease of ours is
+	 * left behind.
+	 */
 	boolean setIfAbsent(String key, String token, Duration ttl) {
-		Boolean taken = call(SwrStoreException.Operation.LEASE, key, (redis) -> redis.stringCommands()
-			.set(utf8(key), utf8(token), Expiration.from(ttl), SetOption.ifAbsent()));
-		return Boolean.TRUE.equals(taken);
+		try {
+			Boolean taken = call(SwrStoreException.Operation.LEASE, key, (redis) -> redis.stringCommands()
+				.set(utf8(key), utf8(token), Expiration.from(ttl), SetOption.ifAbsent()));
+			return Boolean.TRUE.equals(taken);
+		}
+		catch (SwrStoreException ex) {
+			if (ex.reason() == SwrStoreException.Reason.TIMEOUT) {
+				releaseBehind(key, token);
+			}
+			throw ex;
+		}
+	}
+
+	/** Sends the compare-and-delete of a lease whose SET timed out, and does not wait for it. */
+	private void releaseBehind(String key, String token) {
+		ReactiveRedisConnection current = this.connection;
+		if (current == null) {
+			return;
+		}
+		current.scriptingCommands()
+			.eval(RELEASE_SCRIPT.duplicate(), ReturnType.INTEGER, 1, utf8(key), utf8(token))
+			.next()
+			.subscribe((released) -> {
+			}, (failure) -> logger.debug("Release of an unconfirmed lease of '" + key + "' failed", failure));
 	}
 
 	/** Deletes {@code key} if it still holds {@code token}. */
@@ -321,6 +350,12 @@ public final class RedisGateway implements AutoCloseable {
 		catch (RuntimeException ex) {
 			SwrStoreException failure = translate(operation, key, cause(ex));
 			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
+			if (failure.reason() == SwrStoreException.Reason.TIMEOUT
+					&& this.breaker.getState() == CircuitBreaker.State.CLOSED) {
+				// A command that ran out its timeout means Redis is not answering now: the commands
+				// that follow in the same read (lease, put, publish) must not each wait one more timeout.
+				this.breaker.transitionToOpenState();
+			}
 			throw failure;
 		}
 	}

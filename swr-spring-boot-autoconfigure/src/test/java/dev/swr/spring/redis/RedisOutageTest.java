@@ -207,4 +207,78 @@ class RedisOutageTest {
 		});
 	}
 
+	/**
+	 * Issue 12, item 2: with Redis stalled (SIGSTOP), a lease's SET NX timed out for its caller,
+	 * which went on with a local lease; Redis ran the queued SET when it resumed, and for the
+	 * lease's whole TTL every instance's cold read of the key waited its full lock-wait. Now a
+	 * compare-and-delete of the token follows the unconfirmed SET on the same connection.
+	 */
+	@Test
+	void aLeaseWhoseSetTimedOutUnderAStalledRedisIsReleasedWhenRedisResumes() throws Exception {
+		org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory = this.redis
+			.connectionFactory();
+		RedisGateway gateway = new RedisGateway(factory, Duration.ofMillis(200));
+		try (io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> raw = this.redis.rawConnection()) {
+			assertThat(gateway.connect(Duration.ofSeconds(5))).isTrue();
+			String lease = "swr-outage-" + UUID.randomUUID() + ":lease:products::7";
+			long releasesBefore = evalCalls(raw);
+			this.redis.pause();
+			try {
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(dev.swr.core.SwrStoreException.class)
+					.isThrownBy(() -> gateway.setIfAbsent(lease, "token-1", Duration.ofSeconds(30)))
+					.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(dev.swr.core.SwrStoreException.Reason.TIMEOUT));
+			}
+			finally {
+				this.redis.resume();
+			}
+			// The release runs after the SET it follows, on the same connection: once it ran, both did.
+			await().atMost(Duration.ofSeconds(10)).until(() -> evalCalls(raw) > releasesBefore);
+			assertThat(raw.sync().exists(lease.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+				.as("no lease left behind").isZero();
+		}
+		finally {
+			gateway.close();
+			factory.destroy();
+		}
+	}
+
+	/**
+	 * Issue 12, item 2: a cold read under a stalled Redis spent one command timeout on each of its
+	 * Redis commands (GET, lease, PUT, publish) until the store's breaker had seen five failures.
+	 * Now the first timeout opens it and the rest of the read skips Redis at once.
+	 */
+	@Test
+	void aColdReadUnderAStalledRedisWaitsOutOneCommandTimeoutNotOnePerCommand() throws Exception {
+		tiered().withPropertyValues("swr.redis.lock-wait=2s").run((context) -> {
+			SwrCache<Object, Object> cache = context.getBean(SwrCacheManager.class).getSwrCache("stalled");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> context.getBean(RedisInvalidations.class).subscriptions() == 1);
+			this.redis.pause();
+			try {
+				assertThat(cache.get("k", (key) -> "from-source")).isEqualTo("from-source");
+			}
+			finally {
+				this.redis.resume();
+			}
+			long timeouts = 0;
+			long skipped = 0;
+			for (dev.swr.core.SwrStoreException.Operation operation : dev.swr.core.SwrStoreException.Operation.values()) {
+				timeouts += cache.stats().storeErrors(operation, dev.swr.core.SwrStoreException.Reason.TIMEOUT);
+				skipped += cache.stats().storeErrors(operation, dev.swr.core.SwrStoreException.Reason.UNAVAILABLE);
+			}
+			assertThat(timeouts).as("commands that waited out the timeout").isEqualTo(1);
+			assertThat(skipped).as("lease and put skipped at once").isGreaterThanOrEqualTo(2);
+		});
+	}
+
+	private static long evalCalls(io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> raw) {
+		for (String line : raw.sync().info("commandstats").split("\\r?\\n")) {
+			if (line.startsWith("cmdstat_eval:")) {
+				String calls = line.substring(line.indexOf("calls=") + 6);
+				return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+			}
+		}
+		return 0;
+	}
+
 }
