@@ -168,6 +168,20 @@ public final class RefreshScheduler implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Where asynchronous reads continue once a remote store answered, and where asynchronous loads
+	 * land: off the store client's and the caller's event loops, since landing may write to a
+	 * store that blocks. A closed pool runs the task on the calling thread instead.
+	 */
+	void continueOffLoop(Runnable task) {
+		try {
+			this.missPool.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			task.run();
+		}
+	}
+
 	/** Runs {@code action} on the timer's thread after {@code delayNanos}; the returned action cancels it. */
 	Runnable schedule(Runnable action, long delayNanos) {
 		return this.timer.schedule(action, delayNanos);

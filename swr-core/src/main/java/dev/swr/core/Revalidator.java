@@ -261,6 +261,11 @@ final class Revalidator<K, V> {
 		return answered;
 	}
 
+	/** Where an asynchronous read goes on once a store that blocks on reads has answered. */
+	void continueOffLoop(Runnable task) {
+		this.scheduler.continueOffLoop(task);
+	}
+
 	/** An answer already known: counted and tracked on the calling thread. */
 	CompletableFuture<SwrResult<V>> completed(@Nullable V value, SwrStatus status) {
 		SwrStatus.track(status);
@@ -389,11 +394,13 @@ final class Revalidator<K, V> {
 		CompletableFuture<Loaded<V>> outcome = new CompletableFuture<>();
 		Runnable cancelTimeout = this.scheduler.schedule(() -> outcome.completeExceptionally(Flight.TIMED_OUT),
 				this.refreshTimeoutNanos);
-		outcome.whenComplete((loaded, failure) -> {
+		// Landing may write to a store that blocks: not on the thread that completed the loader's
+		// future, which may be an event loop (a reactive client's, or the store client's own).
+		outcome.whenCompleteAsync((loaded, failure) -> {
 			cancelTimeout.run();
 			this.misses.onComplete();
 			land(key, flight, loaded, failure, watch);
-		});
+		}, this.scheduler::continueOffLoop);
 		try {
 			CompletableFuture<? extends V> pending = source.start(key);
 			if (pending == null) {

@@ -57,6 +57,9 @@ public final class SwrCache<K, V> {
 
 	private final @Nullable CircuitBreaker breaker;
 
+	/** Whether the store may wait on I/O: asynchronous callers then read it asynchronously. */
+	private final boolean readsBlock;
+
 	SwrCache(String name, SwrPolicy policy, SwrStore<K, V> store, InstantSource clock, RefreshScheduler scheduler,
 			@Nullable CircuitBreaker breaker, @Nullable Function<Object, CircuitBreaker> breakers,
 			@Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener, SwrErrorHandler errorHandler) {
@@ -65,6 +68,7 @@ public final class SwrCache<K, V> {
 		this.store = store;
 		this.clock = clock;
 		this.breaker = breaker;
+		this.readsBlock = store.blocksOnRead();
 		this.guarded = new GuardedStore<>(store, name, this.stats, errorHandler);
 		this.revalidator = new Revalidator<>(name, policy, this.guarded, clock, scheduler, breaker, breakers,
 				new EntryFactory<>(name, policy, ttlPolicy), listener, this.stats);
@@ -194,12 +198,55 @@ public final class SwrCache<K, V> {
 	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader,
 			@Nullable Predicate<? super V> storeIf) {
 		requireArguments(key, loader);
+		if (!this.readsBlock) {
+			return answerAsync(key, read(key), loader, storeIf);
+		}
+		// A remote store: read without blocking this thread (it may be an event loop), and go on
+		// where the answer may block again (a write), off the store client's event loop.
+		CompletableFuture<@Nullable SwrEntry<V>> reading = readAsync(key);
+		if (reading.isDone()) {
+			return answerAsync(key, reading.join(), loader, storeIf);
+		}
+		return reading.thenComposeAsync((entry) -> answerAsync(key, entry, loader, storeIf),
+				this.revalidator::continueOffLoop);
+	}
+
+	private CompletableFuture<SwrResult<V>> answerAsync(K key, @Nullable SwrEntry<V> entry,
+			SwrAsyncLoader<? super K, ? extends V> loader, @Nullable Predicate<? super V> storeIf) {
 		long now = this.clock.millis();
-		SwrEntry<V> entry = read(key);
 		if (entry != null && now < entry.freshUntil()) {
 			return this.revalidator.completed(entry.value(), SwrStatus.HIT);
 		}
 		return this.revalidator.readAsync(key, Revalidator.Source.async(loader, storeIf), entry, now);
+	}
+
+	/**
+	 * Like {@link #getEntry}, without blocking the calling thread on a remote store.
+	 * @param key the key
+	 * @return the entry when read, or {@code null} if there is none that has not expired; a failing
+	 * store completes it with {@code null} (counted and reported)
+	 */
+	public CompletableFuture<@Nullable SwrEntry<V>> getEntryAsync(K key) {
+		requireKey(key);
+		return readAsync(key).thenApply((entry) -> (entry != null && this.clock.millis() < entry.expiresAt()) ? entry
+				: null);
+	}
+
+	/** The store's asynchronous read: a failing store is a miss, counted and reported. */
+	private CompletableFuture<@Nullable SwrEntry<V>> readAsync(K key) {
+		CompletableFuture<@Nullable SwrEntry<V>> reading;
+		try {
+			reading = this.store.getAsync(key);
+		}
+		catch (RuntimeException ex) {
+			reading = CompletableFuture.failedFuture(ex);
+		}
+		return reading.exceptionally((failure) -> {
+			Throwable cause = Revalidator.unwrap(failure);
+			this.guarded.failed(key, SwrStoreException.Operation.GET, (cause instanceof RuntimeException runtime)
+					? runtime : new IllegalStateException(cause));
+			return null;
+		});
 	}
 
 	/**
@@ -320,6 +367,11 @@ public final class SwrCache<K, V> {
 		@Override
 		public long estimatedSize() {
 			return SwrCache.this.store.estimatedSize();
+		}
+
+		@Override
+		public boolean storeBlocksOnRead() {
+			return SwrCache.this.readsBlock;
 		}
 
 		@Override

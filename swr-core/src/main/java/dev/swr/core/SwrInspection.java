@@ -18,6 +18,9 @@ public interface SwrInspection {
 	/** The approximate number of entries, or {@code -1} when the store cannot tell cheaply. */
 	long estimatedSize();
 
+	/** Whether the store's reads may wait on I/O (a remote store): asynchronous callers then read it asynchronously. */
+	boolean storeBlocksOnRead();
+
 	/** Whether the store answers now; quick, never throws. */
 	boolean isStoreReachable();
 

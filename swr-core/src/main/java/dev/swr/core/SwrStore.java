@@ -1,5 +1,7 @@
 package dev.swr.core;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +19,32 @@ public interface SwrStore<K, V> {
 
 	/** The entry for {@code key}, or {@code null} when there is none or it is past {@code expiresAt}. */
 	@Nullable SwrEntry<V> get(K key);
+
+	/**
+	 * Like {@link #get}, without blocking the calling thread: for asynchronous callers (a
+	 * {@code CompletableFuture} or {@code Mono} method, Spring's {@code Cache.retrieve}), which may
+	 * run on an event loop. A store that waits on I/O overrides it and {@link #blocksOnRead()}; the
+	 * default answers {@link #get} at once, right for a store in memory.
+	 * @param key the key
+	 * @return the entry, or {@code null}, when the read completes; a failed read completes
+	 * exceptionally with a {@link SwrStoreException}
+	 */
+	default CompletableFuture<@Nullable SwrEntry<V>> getAsync(K key) {
+		try {
+			return CompletableFuture.completedFuture(get(key));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Whether {@link #get} may wait on I/O (a remote store), so that asynchronous callers must
+	 * read through {@link #getAsync}; {@code false} by default.
+	 */
+	default boolean blocksOnRead() {
+		return false;
+	}
 
 	/** Stores {@code entry}, replacing any entry of {@code key}; the store drops it at {@code expiresAt}. */
 	void put(K key, SwrEntry<V> entry);

@@ -176,8 +176,10 @@ class FlightAlwaysEndsTest {
 		assertThat(first).isNotDone();
 		assertThat(joined).isNotDone();
 
-		// The miss-timeout waits and the refresh-timeout of the load.
+		// The miss-timeout waits and the refresh-timeout of the load; the load lands on the load pool.
 		assertThat(this.timer.fireAll()).isEqualTo(3);
+		await().atMost(PATIENCE).until(() -> first.isDone() && joined.isDone()
+				&& this.cache.inspect().loadsInFlight() == 0 && this.cache.inspect().missesInFlight() == 0);
 
 		assertThat(first).isCompletedExceptionally();
 		assertThat(joined).isCompletedExceptionally();

@@ -1,5 +1,7 @@
 package dev.swr.core.serial;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.swr.core.SwrStoreException;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,28 @@ public interface ByteStorage {
 			throw tooLarge(key, bytes.length, maxBytes);
 		}
 		return bytes;
+	}
+
+	/**
+	 * Like {@link #get(String, int)}, without blocking the calling thread; by default it answers
+	 * {@link #get(String, int)} at once, right for a backend in memory.
+	 * @param key the key, already rendered as a string
+	 * @param maxBytes the most bytes wanted
+	 * @return the bytes or {@code null} when the read completes; a failed read completes
+	 * exceptionally with a {@link SwrStoreException}
+	 */
+	default CompletableFuture<byte @Nullable []> getAsync(String key, int maxBytes) {
+		try {
+			return CompletableFuture.completedFuture(get(key, maxBytes));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** Whether reads wait on I/O (a remote backend); {@code false} by default. */
+	default boolean blocksOnRead() {
+		return false;
 	}
 
 	/** The failure of a read that found more than {@code maxBytes} under {@code key}. */

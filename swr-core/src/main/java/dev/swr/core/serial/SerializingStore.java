@@ -100,9 +100,56 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private @Nullable SwrEntry<V> read(String storageKey) {
 		byte[] bytes = call(Operation.GET, storageKey, () -> this.storage.get(storageKey, this.codec.maxEnvelopeSize()));
+		return decode(storageKey, bytes);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Shares reads with concurrent readers of the key as {@link #get} does, and waits on nothing:
+	 * the backend's own asynchronous read completes it.
+	 */
+	@Override
+	public CompletableFuture<@Nullable SwrEntry<V>> getAsync(K key) {
+		String storageKey = String.valueOf(key);
+		CompletableFuture<SwrEntry<V>> mine = new CompletableFuture<>();
+		CompletableFuture<SwrEntry<V>> running = this.reading.putIfAbsent(storageKey, mine);
+		if (running != null) {
+			return running.copy();
+		}
+		CompletableFuture<byte @Nullable []> bytes;
+		try {
+			bytes = this.storage.getAsync(storageKey, this.codec.maxEnvelopeSize());
+		}
+		catch (RuntimeException ex) {
+			bytes = CompletableFuture.failedFuture(ex);
+		}
+		bytes.whenComplete((read, failure) -> {
+			try {
+				if (failure != null) {
+					throw storageFailure(Operation.GET, storageKey, unwrap(failure));
+				}
+				mine.complete(decode(storageKey, read));
+			}
+			catch (RuntimeException | Error ex) {
+				mine.completeExceptionally(ex);
+			}
+			finally {
+				this.reading.remove(storageKey, mine);
+			}
+		});
+		return mine.copy();
+	}
+
+	@Override
+	public boolean blocksOnRead() {
+		return this.storage.blocksOnRead();
+	}
+
+	@SuppressWarnings("unchecked")
+	private @Nullable SwrEntry<V> decode(String storageKey, byte @Nullable [] bytes) {
 		if (bytes == null) {
 			return null;
 		}
@@ -114,6 +161,11 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 			throw new SwrStoreException(Operation.GET, ex.reason(), "Cache '" + this.cacheName
 					+ "' cannot decode the entry of key '" + storageKey + "': " + ex.getMessage(), ex);
 		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+				? failure.getCause() : failure;
 	}
 
 	@Override
@@ -172,14 +224,22 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 		try {
 			return call.run();
 		}
-		catch (SwrStoreException ex) {
-			throw ex;
-		}
 		catch (RuntimeException ex) {
-			String where = (storageKey != null) ? "' for key '" + storageKey + "'" : "'";
-			throw new SwrStoreException(operation, Reason.OTHER, "Cache '" + this.cacheName + where + ": "
-					+ this.storage.kind() + " storage failed on " + operation.tag() + ": " + ex, ex);
+			throw storageFailure(operation, storageKey, ex);
 		}
+	}
+
+	/** A backend failure as a store failure: a {@link SwrStoreException} as it is, anything else as OTHER. */
+	private RuntimeException storageFailure(Operation operation, @Nullable String storageKey, Throwable ex) {
+		if (ex instanceof SwrStoreException storeException) {
+			return storeException;
+		}
+		if (ex instanceof Error error) {
+			throw error;
+		}
+		String where = (storageKey != null) ? "' for key '" + storageKey + "'" : "'";
+		return new SwrStoreException(operation, Reason.OTHER, "Cache '" + this.cacheName + where + ": "
+				+ this.storage.kind() + " storage failed on " + operation.tag() + ": " + ex, ex);
 	}
 
 	private static <T> T requireArgument(@Nullable T argument, String name) {

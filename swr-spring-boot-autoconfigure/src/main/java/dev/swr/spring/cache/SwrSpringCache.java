@@ -100,6 +100,11 @@ public final class SwrSpringCache implements Cache {
 	 */
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
+		if (this.cache.inspect().storeBlocksOnRead()) {
+			// A remote store is read without blocking the caller: a late miss completes with null.
+			return this.cache.getEntryAsync(key)
+				.thenApply((entry) -> (entry != null && isFresh(entry)) ? new SimpleValueWrapper(entry.value()) : null);
+		}
 		ValueWrapper wrapper = get(key);
 		return (wrapper != null) ? CompletableFuture.completedFuture(wrapper) : null;
 	}

@@ -1,5 +1,7 @@
 package dev.swr.spring.redis;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.swr.core.serial.ByteStorage;
@@ -40,6 +42,16 @@ final class RedisByteStorage implements ByteStorage {
 	@Override
 	public byte @Nullable [] get(String key, int maxBytes) {
 		return this.redis.get(redisKey(key), maxBytes);
+	}
+
+	@Override
+	public CompletableFuture<byte @Nullable []> getAsync(String key, int maxBytes) {
+		return this.redis.getAsync(redisKey(key), maxBytes);
+	}
+
+	@Override
+	public boolean blocksOnRead() {
+		return true;
 	}
 
 	@Override

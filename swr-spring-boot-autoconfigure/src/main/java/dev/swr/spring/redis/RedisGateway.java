@@ -120,10 +120,25 @@ public final class RedisGateway implements AutoCloseable {
 	 * are transferred and the read fails with reason {@code TOO_LARGE}.
 	 */
 	byte @Nullable [] get(String key, int maxBytes) {
-		ByteBuffer value = call(SwrStoreException.Operation.GET, key, (redis) -> redis.scriptingCommands()
-			.<ByteBuffer>eval(BOUNDED_GET_SCRIPT.duplicate(), ReturnType.VALUE, 1, utf8(key),
-					utf8(Integer.toString(maxBytes)))
-			.next());
+		return bounded(key, maxBytes, call(SwrStoreException.Operation.GET, key, (redis) -> boundedGet(redis, key, maxBytes)));
+	}
+
+	/**
+	 * Like {@link #get(String, int)} without blocking the calling thread: the command is bounded by
+	 * a Reactor timeout, and the future completes on the client's I/O thread.
+	 */
+	CompletableFuture<byte @Nullable []> getAsync(String key, int maxBytes) {
+		return callAsync(SwrStoreException.Operation.GET, key, (redis) -> boundedGet(redis, key, maxBytes))
+			.thenApply((value) -> bounded(key, maxBytes, value));
+	}
+
+	private static Mono<ByteBuffer> boundedGet(ReactiveRedisConnection redis, String key, int maxBytes) {
+		return redis.scriptingCommands()
+			.<ByteBuffer>eval(BOUNDED_GET_SCRIPT.duplicate(), ReturnType.VALUE, 1, utf8(key), utf8(Integer.toString(maxBytes)))
+			.next();
+	}
+
+	private static byte @Nullable [] bounded(String key, int maxBytes, @Nullable ByteBuffer value) {
 		if (value == null) {
 			return null;
 		}
@@ -349,14 +364,62 @@ public final class RedisGateway implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			SwrStoreException failure = translate(operation, key, cause(ex));
-			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
-			if (failure.reason() == SwrStoreException.Reason.TIMEOUT
-					&& this.breaker.getState() == CircuitBreaker.State.CLOSED) {
-				// A command that ran out its timeout means Redis is not answering now: the commands
-				// that follow in the same read (lease, put, publish) must not each wait one more timeout.
-				this.breaker.transitionToOpenState();
-			}
+			failed(failure, start);
 			throw failure;
+		}
+	}
+
+	/**
+	 * A command that never blocks the calling thread: the breaker and the command timeout apply as
+	 * for a blocking call (the timeout as a Reactor timer). Before the first connection exists it
+	 * fails at once as unavailable and starts connecting, rather than wait for the connect.
+	 */
+	private <T> CompletableFuture<@Nullable T> callAsync(SwrStoreException.Operation operation, String key,
+			Function<ReactiveRedisConnection, Mono<T>> command) {
+		if (!this.breaker.tryAcquirePermission()) {
+			return CompletableFuture.failedFuture(new SwrStoreException(operation, SwrStoreException.Reason.UNAVAILABLE,
+					"Redis is unreachable (recent calls failed); " + operation.tag() + " of '" + key + "' skipped", null));
+		}
+		ReactiveRedisConnection current = this.connection;
+		if (current == null) {
+			this.breaker.releasePermission();
+			startConnecting().thenAccept(this::established);
+			return CompletableFuture.failedFuture(new SwrStoreException(operation, SwrStoreException.Reason.UNAVAILABLE,
+					"Redis is not connected yet; " + operation.tag() + " of '" + key + "' skipped", null));
+		}
+		long start = System.nanoTime();
+		Mono<T> bounded;
+		try {
+			bounded = command.apply(current).timeout(this.commandTimeout);
+		}
+		catch (RuntimeException ex) {
+			bounded = Mono.error(ex);
+		}
+		CompletableFuture<@Nullable T> answered = new CompletableFuture<>();
+		bounded.subscribe(answered::complete, (ex) -> {
+			SwrStoreException failure = translate(operation, key, Exceptions.unwrap(ex));
+			failed(failure, start);
+			answered.completeExceptionally(failure);
+		}, () -> {
+			if (!answered.isDone()) {
+				answered.complete(null);
+			}
+		});
+		return answered.whenComplete((result, failure) -> {
+			if (failure == null) {
+				this.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			}
+		});
+	}
+
+	/** Tells the breaker of a failed command; a timeout opens it at once (see {@link #call}). */
+	private void failed(SwrStoreException failure, long start) {
+		this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
+		if (failure.reason() == SwrStoreException.Reason.TIMEOUT
+				&& this.breaker.getState() == CircuitBreaker.State.CLOSED) {
+			// A command that ran out its timeout means Redis is not answering now: the commands
+			// that follow in the same read (lease, put, publish) must not each wait one more timeout.
+			this.breaker.transitionToOpenState();
 		}
 	}
 

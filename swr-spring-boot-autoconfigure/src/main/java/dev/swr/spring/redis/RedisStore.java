@@ -2,6 +2,7 @@ package dev.swr.spring.redis;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +40,16 @@ final class RedisStore implements SharedStore<Object, Object> {
 	@Override
 	public @Nullable SwrEntry<Object> get(Object key) {
 		return this.entries.get(key);
+	}
+
+	@Override
+	public CompletableFuture<@Nullable SwrEntry<Object>> getAsync(Object key) {
+		return this.entries.getAsync(key);
+	}
+
+	@Override
+	public boolean blocksOnRead() {
+		return true;
 	}
 
 	@Override

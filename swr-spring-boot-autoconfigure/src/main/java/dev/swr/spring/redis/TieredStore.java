@@ -2,6 +2,7 @@ package dev.swr.spring.redis;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -81,7 +82,28 @@ final class TieredStore implements SharedStore<Object, Object> {
 		}
 		String text = String.valueOf(key);
 		long seen = dropsOf(text);
-		entry = this.shared.get(key);
+		return fill(key, text, seen, this.shared.get(key));
+	}
+
+	/** Like {@link #get}: the first tier at once, Redis without blocking the caller. */
+	@Override
+	public CompletableFuture<@Nullable SwrEntry<Object>> getAsync(Object key) {
+		SwrEntry<Object> entry = this.local.get(key);
+		if (entry != null) {
+			return CompletableFuture.completedFuture(entry);
+		}
+		String text = String.valueOf(key);
+		long seen = dropsOf(text);
+		return this.shared.getAsync(key).thenApply((read) -> fill(key, text, seen, read));
+	}
+
+	@Override
+	public boolean blocksOnRead() {
+		return true;
+	}
+
+	/** Keeps what a read of Redis found in the first tier, unless a drop of its key came meanwhile. */
+	private @Nullable SwrEntry<Object> fill(Object key, String text, long seen, @Nullable SwrEntry<Object> entry) {
 		step();
 		if (entry != null && dropsOf(text) == seen) {
 			putLocal(key, text, entry);
