@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RefreshScheduler implements AutoCloseable {
 
+	/** Continuations waiting for an async thread; past it they run on the thread that completed the read. */
+	private static final int ASYNC_QUEUE_CAPACITY = 10_000;
+
 	private final int maxConcurrent;
 
 	private final @Nullable Queue<TimedLoad<?>> queue;
@@ -49,6 +52,9 @@ public final class RefreshScheduler implements AutoCloseable {
 	private final @Nullable ExecutorService ownExecutor;
 
 	private final ExecutorService missPool;
+
+	/** Where asynchronous reads go on once a remote store answered: short, non-blocking steps. */
+	private final ThreadPoolExecutor asyncPool;
 
 	private final TimeoutTimer timer;
 
@@ -96,6 +102,10 @@ public final class RefreshScheduler implements AutoCloseable {
 		// permit until its loader returns, and nothing waits in this pool's (synchronous) queue.
 		this.missPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				daemonThreads("swr-load-"));
+		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		this.asyncPool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(ASYNC_QUEUE_CAPACITY), daemonThreads("swr-async-"));
+		this.asyncPool.allowCoreThreadTimeOut(true);
 		this.ownTimer = (timer == null);
 		this.timer = (timer != null) ? timer : new ScheduledTimeoutTimer();
 	}
@@ -169,11 +179,25 @@ public final class RefreshScheduler implements AutoCloseable {
 	}
 
 	/**
-	 * Where asynchronous reads continue once a remote store answered, and where asynchronous loads
-	 * land: off the store client's and the caller's event loops, since landing may write to a
-	 * store that blocks. A closed pool runs the task on the calling thread instead.
+	 * Where an asynchronous read goes on once a remote store answered: off the store client's I/O
+	 * thread, which must not run an application's loader, on a small pool of {@code swr-async-}
+	 * threads ({@code max(2, cores)}, a queue of 10,000; beyond it, or once closed, the task runs
+	 * on the calling thread). The steps run there do not block.
 	 */
 	void continueOffLoop(Runnable task) {
+		try {
+			this.asyncPool.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			task.run();
+		}
+	}
+
+	/**
+	 * Where an asynchronous load lands (counts, writes the store, answers its waiters): on the load
+	 * pool, since the write may block up to the store's timeout; at most one per cold-load permit.
+	 */
+	void landOffLoop(Runnable task) {
 		try {
 			this.missPool.execute(task);
 		}
@@ -315,6 +339,7 @@ public final class RefreshScheduler implements AutoCloseable {
 			this.timer.close();
 		}
 		this.missPool.shutdownNow();
+		this.asyncPool.shutdownNow();
 		if (this.ownExecutor != null) {
 			this.ownExecutor.shutdownNow();
 		}

@@ -400,7 +400,7 @@ final class Revalidator<K, V> {
 			cancelTimeout.run();
 			this.misses.onComplete();
 			land(key, flight, loaded, failure, watch);
-		}, this.scheduler::continueOffLoop);
+		}, this.scheduler::landOffLoop);
 		try {
 			CompletableFuture<? extends V> pending = source.start(key);
 			if (pending == null) {
