@@ -695,7 +695,7 @@ final class Revalidator<K, V> {
 		}
 
 		@Nullable CompletableFuture<? extends V> start(K key) throws Exception {
-			throw new UnsupportedOperationException("not an asynchronous source");
+			throw new IllegalStateException("Only an asynchronous source starts a load as a future");
 		}
 
 		static <K, V> Source<K, V> blocking(SwrLoader<? super K, ? extends V> loader,
