@@ -1,5 +1,7 @@
 package dev.swr.sample;
 
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -40,6 +42,12 @@ public class CatalogController {
 	@GetMapping("/upstream")
 	public UpstreamState upstream() {
 		return UpstreamState.of(this.upstream);
+	}
+
+	/** Fetches per product id (ids below 10,000 fetched at least once), for checking loads key by key. */
+	@GetMapping("/upstream/calls-by-id")
+	public Map<Long, Long> upstreamCallsById() {
+		return this.upstream.callsById();
 	}
 
 	@PostMapping("/upstream/fail")

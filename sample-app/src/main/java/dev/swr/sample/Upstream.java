@@ -2,9 +2,12 @@ package dev.swr.sample;
 
 import java.math.BigDecimal;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,7 +22,16 @@ public class Upstream {
 
 	private final InstantSource clock;
 
+	/**
+	 * Ids whose fetches are also counted one by one ({@code GET /upstream/calls-by-id}), so a soak can
+	 * check each key's loads against its windows. Bounded, so that a client asking for arbitrary ids
+	 * cannot grow it: larger ids are counted in {@link #calls()} only.
+	 */
+	static final int TRACKED_IDS = 10_000;
+
 	private final AtomicLong calls = new AtomicLong();
+
+	private final AtomicLongArray callsById = new AtomicLongArray(TRACKED_IDS);
 
 	private final AtomicBoolean failing = new AtomicBoolean();
 
@@ -42,6 +54,9 @@ public class Upstream {
 	 */
 	public Product fetch(long id) {
 		this.calls.incrementAndGet();
+		if (id >= 0 && id < TRACKED_IDS) {
+			this.callsById.incrementAndGet((int) id);
+		}
 		simulateLatency();
 		if (this.failing.get()) {
 			throw new UpstreamUnavailableException(id);
@@ -68,6 +83,21 @@ public class Upstream {
 	/** How many fetches reached the upstream, failed ones included. */
 	public long calls() {
 		return this.calls.get();
+	}
+
+	/**
+	 * Fetches per id, for ids from 0 to {@value #TRACKED_IDS} (exclusive) that were fetched at least
+	 * once, in id order.
+	 */
+	public Map<Long, Long> callsById() {
+		Map<Long, Long> counts = new TreeMap<>();
+		for (int id = 0; id < TRACKED_IDS; id++) {
+			long n = this.callsById.get(id);
+			if (n > 0) {
+				counts.put((long) id, n);
+			}
+		}
+		return counts;
 	}
 
 	/** Whether fetches currently fail. */

@@ -132,6 +132,22 @@ class CatalogApiTest {
 	}
 
 	@Test
+	void upstreamCountsCallsIdByIdForTrackedIdsOnly() throws Exception {
+		long tracked = 9_999;
+		long untracked = 10_000;
+		long before = this.upstream.callsById().getOrDefault(tracked, 0L);
+		this.mvc.perform(get("/products/{id}", tracked)).andExpect(status().isOk());
+		this.mvc.perform(post("/products/{id}/refresh", tracked)).andExpect(status().isNoContent());
+		this.mvc.perform(get("/products/{id}", tracked)).andExpect(status().isOk());
+		this.mvc.perform(get("/products/{id}", untracked)).andExpect(status().isOk());
+
+		this.mvc.perform(get("/upstream/calls-by-id"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$['9999']").value(before + 2))
+			.andExpect(jsonPath("$['10000']").doesNotExist());
+	}
+
+	@Test
 	void upstreamCanBeMadeToFailRecoverAndSlowDown() throws Exception {
 		this.mvc.perform(post("/upstream/fail"))
 			.andExpect(status().isOk())
