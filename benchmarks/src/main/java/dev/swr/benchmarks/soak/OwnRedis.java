@@ -100,9 +100,20 @@ final class OwnRedis implements AutoCloseable {
 		}
 	}
 
-	/** Starts it again on the same port, empty. */
+	/**
+	 * Starts it again on the same port, empty. The soak's own connection is opened afresh on next use:
+	 * Lettuce would reconnect the old one only after its back-off.
+	 */
 	void restart() throws IOException {
+		dropConnection();
 		launch();
+	}
+
+	private void dropConnection() {
+		if (this.connection != null) {
+			this.connection.closeAsync();
+			this.connection = null;
+		}
 	}
 
 	private void signal(String signal) {
@@ -123,11 +134,30 @@ final class OwnRedis implements AutoCloseable {
 
 	/** Writes raw bytes under a key, with no expiry. */
 	void set(String key, byte[] value) {
-		connection().sync().set(key.getBytes(StandardCharsets.UTF_8), value);
+		withRetry(() -> connection().sync().set(key.getBytes(StandardCharsets.UTF_8), value));
 	}
 
 	/** The keys matching a glob pattern, by SCAN (the soak's key spaces are small). */
 	Set<String> keys(String pattern) {
+		return withRetry(() -> scan(pattern));
+	}
+
+	/** The soak's own commands get three tries, each on a fresh connection after a failure. */
+	private <T> T withRetry(java.util.function.Supplier<T> command) {
+		RuntimeException last = null;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			try {
+				return command.get();
+			}
+			catch (RuntimeException ex) {
+				last = ex;
+				dropConnection();
+			}
+		}
+		throw last;
+	}
+
+	private Set<String> scan(String pattern) {
 		Set<String> keys = new HashSet<>();
 		ScanCursor cursor = ScanCursor.INITIAL;
 		do {
@@ -150,9 +180,7 @@ final class OwnRedis implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (this.connection != null) {
-			this.connection.close();
-		}
+		dropConnection();
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		if (this.process.isAlive()) {
 			signal("-CONT");
