@@ -1,6 +1,8 @@
 package dev.swr.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import dev.swr.core.SwrCache;
@@ -28,7 +30,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ResolvableType;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.serializer.JacksonJsonRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
@@ -42,6 +46,8 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
  * Spring's cache is measured with its default value serializer (Java serialization) and with
  * typed Jackson JSON, which is what our envelope holds. Every key written starts with a prefix of
  * this run's own and is deleted at teardown.
+ * Two raw baselines on one connection of the same factory: a plain {@code GET} of the stored bytes
+ * (the floor of any Redis hit) and the bounded GET script the store sends instead.
  * Targets: redis hit at most 1.0 times {@code RedisCache.get}; tiered hit at most 1.2 times memory.
  */
 @State(Scope.Benchmark)
@@ -50,6 +56,10 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
 public class RedisStoreBenchmark {
 
 	private static final SwrLoader<Object, Object> LOADER = (id) -> Product.of((Long) id);
+
+	private static final byte[] BOUNDED_GET = ("local n = redis.call('strlen', KEYS[1]) "
+			+ "if n > tonumber(ARGV[1]) then return '\\0swr:too-large:' .. n end "
+			+ "return redis.call('get', KEYS[1])").getBytes(StandardCharsets.UTF_8);
 
 	private final Long key = 42L;
 
@@ -70,6 +80,13 @@ public class RedisStoreBenchmark {
 	private Cache springRedisJson;
 
 	private RedisConnectionFactory connectionFactory;
+
+	/** One connection for the raw baselines (Lettuce's shared native connection, as the stores use). */
+	private RedisConnection raw;
+
+	private byte[] storedKey;
+
+	private final byte[] maxBytes = Integer.toString(8 * 1024 * 1024 + 1024).getBytes(StandardCharsets.UTF_8);
 
 	@Setup
 	public void setUp() {
@@ -119,6 +136,14 @@ public class RedisStoreBenchmark {
 				throw new IllegalStateException("Read back " + read + " instead of " + value);
 			}
 		}
+		this.storedKey = (this.prefix + "swr:products::" + this.key).getBytes(StandardCharsets.UTF_8);
+		this.raw = this.connectionFactory.getConnection();
+		byte[] plain = rawGet();
+		byte[] bounded = rawBoundedGet();
+		if (plain == null || !Arrays.equals(plain, bounded)) {
+			throw new IllegalStateException("The raw reads of " + new String(this.storedKey, StandardCharsets.UTF_8)
+					+ " found " + ((plain != null) ? plain.length + " and " + bounded.length + " bytes" : "nothing"));
+		}
 	}
 
 	private boolean readsBack(SwrCache<Object, Object> cache, Object value) {
@@ -147,6 +172,9 @@ public class RedisStoreBenchmark {
 	}
 
 	private void close() {
+		if (this.raw != null) {
+			this.raw.close();
+		}
 		if (this.connectionFactory != null) {
 			SpringContexts.deleteKeys(this.connectionFactory, this.prefix);
 		}
@@ -171,6 +199,25 @@ public class RedisStoreBenchmark {
 	@Benchmark
 	public Object springRedisCacheGetJson() {
 		return this.springRedisJson.get(this.key).get();
+	}
+
+	/**
+	 * The floor of a Redis hit: one synchronous {@code GET} of the same envelope bytes on the same
+	 * connection factory, nothing decoded.
+	 */
+	@Benchmark
+	public byte[] rawGet() {
+		return this.raw.stringCommands().get(this.storedKey);
+	}
+
+	/**
+	 * The same read as the store sends it since issue 12: the bounded GET script ({@code STRLEN}, then
+	 * {@code GET} or a marker), by {@code EVAL}, nothing decoded. Against {@link #rawGet()}: the
+	 * script's own cost. The script's text is the gateway's ({@code RedisGateway.BOUNDED_GET_SCRIPT}).
+	 */
+	@Benchmark
+	public byte[] rawBoundedGet() {
+		return this.raw.scriptingCommands().eval(BOUNDED_GET, ReturnType.VALUE, 1, this.storedKey, this.maxBytes);
 	}
 
 	@Benchmark
