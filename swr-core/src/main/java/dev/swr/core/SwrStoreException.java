@@ -47,6 +47,8 @@ public class SwrStoreException extends RuntimeException {
 		TIMEOUT,
 		/** The backend could not be reached. */
 		UNAVAILABLE,
+		/** The backend is out of space: its size bound ({@code swr.disk.max-size}) or its disk (write dropped). */
+		FULL,
 		/** Anything else the backend reported. */
 		OTHER;
 

@@ -142,6 +142,21 @@ public final class EnvelopeCodec {
 	}
 
 	/**
+	 * The {@code expiresAt} of an envelope, read from its header alone (nothing is decoded): what a
+	 * backend with no per-key expiry of its own needs to sweep expired entries.
+	 * @param bytes stored bytes
+	 * @return epoch millis, or {@code -1} when the bytes are not an envelope this codec can read
+	 */
+	public static long expiresAtOf(byte @Nullable [] bytes) {
+		if (bytes == null || bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1
+				|| bytes[2] != VERSION) {
+			return -1;
+		}
+		long expiresAt = ByteBuffer.wrap(bytes, 28, 8).getLong();
+		return (expiresAt >= 0) ? expiresAt : -1;
+	}
+
+	/**
 	 * Decodes bytes read from a store.
 	 * @param bytes the bytes; anything at all
 	 * @param type the declared type of the value; {@code Object} for an untyped cache

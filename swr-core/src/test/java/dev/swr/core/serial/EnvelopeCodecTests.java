@@ -122,6 +122,22 @@ class EnvelopeCodecTests {
 	}
 
 	@Test
+	void expiresAtIsReadFromTheHeaderAloneAndIsMinusOneForAnythingElse() {
+		SwrEntry<String> entry = entry("x");
+		byte[] envelope = codec(Compression.GZIP).encode(entry, STRING);
+		assertThat(EnvelopeCodec.expiresAtOf(envelope)).isEqualTo(entry.expiresAt());
+		assertThat(EnvelopeCodec.expiresAtOf(codec(Compression.NONE).encode(entry(null), STRING)))
+			.isEqualTo(entry.expiresAt());
+		assertThat(EnvelopeCodec.expiresAtOf(null)).isEqualTo(-1);
+		assertThat(EnvelopeCodec.expiresAtOf(new byte[35])).isEqualTo(-1);
+		assertThat(EnvelopeCodec.expiresAtOf("not an envelope, but long enough to have a header".getBytes(StandardCharsets.UTF_8)))
+			.isEqualTo(-1);
+		byte[] otherVersion = envelope.clone();
+		otherVersion[2] = 9;
+		assertThat(EnvelopeCodec.expiresAtOf(otherVersion)).isEqualTo(-1);
+	}
+
+	@Test
 	void headerIsBigEndianWithMagicVersionAndInstants() {
 		SwrEntry<String> entry = entry("x");
 		ByteBuffer header = ByteBuffer.wrap(codec(Compression.NONE).encode(entry, STRING));

@@ -153,6 +153,10 @@ public final class SwrAutoConfiguration {
 		if (stores != null) {
 			manager.setStoreFactory(stores);
 		}
+		else if (properties.getStore() == SwrProperties.Store.DISK) {
+			throw new IllegalStateException("swr.store=disk needs RocksDB: add org.rocksdb:rocksdbjni to the"
+					+ " application's dependencies (the starter leaves it out, as it weighs tens of MB)");
+		}
 		else if (properties.getStore() != SwrProperties.Store.MEMORY) {
 			throw new IllegalStateException("swr.store=" + properties.getStore().name().toLowerCase(java.util.Locale.ROOT)
 					+ " needs a Redis connection with Lettuce: add org.springframework.boot:spring-boot-starter-data-redis"

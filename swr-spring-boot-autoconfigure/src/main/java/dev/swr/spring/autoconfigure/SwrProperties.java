@@ -1,5 +1,6 @@
 package dev.swr.spring.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,9 @@ public class SwrProperties {
 
 	/** The tiered store's first tier. */
 	private final Tiered tiered = new Tiered();
+
+	/** The disk store (an embedded RocksDB). */
+	private final Disk disk = new Disk();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -113,6 +117,10 @@ public class SwrProperties {
 		return this.tiered;
 	}
 
+	public Disk getDisk() {
+		return this.disk;
+	}
+
 	/** Where entries are kept. */
 	public enum Store {
 
@@ -123,7 +131,13 @@ public class SwrProperties {
 		REDIS,
 
 		/** In this JVM (first tier) in front of Redis (second tier), kept consistent over pub/sub. */
-		TIERED
+		TIERED,
+
+		/**
+		 * In this JVM (first tier) in front of an embedded RocksDB on local disk, which survives
+		 * restarts; needs {@code org.rocksdb:rocksdbjni}.
+		 */
+		DISK
 
 	}
 
@@ -515,6 +529,104 @@ public class SwrProperties {
 		public void setLocalTtl(Duration localTtl) {
 			this.localTtl = localTtl;
 		}
+
+	}
+
+	/** The disk store: an embedded RocksDB, one per application, a column family per cache. */
+	public static class Disk {
+
+		/**
+		 * Directory of the database; one process at a time. Unset: {@code <java.io.tmpdir>/swr-disk/
+		 * <spring.application.name>}. Point it at a persistent volume for the cache to outlive the host's
+		 * temporary files.
+		 */
+		private @Nullable Path path;
+
+		/**
+		 * Most bytes the database may take on disk: past it, a sweep evicts the entries closest to their
+		 * expiry, and writes are dropped (counted as {@code reason=full}) until it has.
+		 */
+		private DataSize maxSize = DataSize.ofGigabytes(1);
+
+		/** Compression of the database's blocks on disk. */
+		private DiskCompression compression = DiskCompression.LZ4;
+
+		/** Memory for uncompressed blocks read from disk, shared by every cache. */
+		private DataSize blockCacheSize = DataSize.ofMegabytes(32);
+
+		/**
+		 * Whether each write waits for its log to reach the disk (fsync). Off, a write survives the
+		 * process being killed (it is in the operating system's cache) but not the host losing power.
+		 */
+		private boolean syncWrites = false;
+
+		/** How often expired entries are removed and their space reclaimed (and max-size enforced). */
+		private Duration sweepInterval = Duration.ofMinutes(1);
+
+		public @Nullable Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable Path path) {
+			this.path = path;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public DiskCompression getCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(DiskCompression compression) {
+			this.compression = compression;
+		}
+
+		public DataSize getBlockCacheSize() {
+			return this.blockCacheSize;
+		}
+
+		public void setBlockCacheSize(DataSize blockCacheSize) {
+			this.blockCacheSize = blockCacheSize;
+		}
+
+		public boolean isSyncWrites() {
+			return this.syncWrites;
+		}
+
+		public void setSyncWrites(boolean syncWrites) {
+			this.syncWrites = syncWrites;
+		}
+
+		public Duration getSweepInterval() {
+			return this.sweepInterval;
+		}
+
+		public void setSweepInterval(Duration sweepInterval) {
+			this.sweepInterval = sweepInterval;
+		}
+
+	}
+
+	/** Block compression of the disk store. */
+	public enum DiskCompression {
+
+		/** No compression. */
+		NONE,
+
+		/** LZ4: fast, modest ratio. */
+		LZ4,
+
+		/** Snappy: fast, modest ratio. */
+		SNAPPY,
+
+		/** Zstandard: slower to write, smaller. */
+		ZSTD
 
 	}
 
