@@ -3,6 +3,7 @@ package dev.swr.spring.autoconfigure;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -17,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.swr.core.SwrEngine;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrCircuitBreakers;
+import dev.swr.spring.disk.DiskDatabase;
 import dev.swr.spring.metrics.SwrCacheMeterBinderProvider;
 import dev.swr.spring.metrics.SwrMetrics;
 
@@ -38,6 +40,31 @@ public final class SwrMetricsAutoConfiguration {
 	@Bean
 	SwrMetrics swrMetrics(@Qualifier("swrCacheManager") ObjectProvider<SwrCacheManager> swrCacheManager) {
 		return new SwrMetrics(swrCacheManager::getObject);
+	}
+
+	/**
+	 * The disk store's own: {@code swr.disk.size} (bytes its directory takes) and
+	 * {@code swr.disk.recovered} (1 when the directory found at startup could not be opened and was
+	 * moved aside, so the cache started empty).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.rocksdb.RocksDB")
+	@ConditionalOnBean(DiskDatabase.class)
+	static class DiskMetricsConfiguration {
+
+		@Bean
+		MeterBinder swrDiskMeters(DiskDatabase database) {
+			return (registry) -> {
+				Gauge.builder("swr.disk.size", database, DiskDatabase::sizeOnDisk)
+					.description("Bytes the disk store's directory takes")
+					.baseUnit("bytes")
+					.register(registry);
+				Gauge.builder("swr.disk.recovered", database, (db) -> db.openedAfterRecovery() ? 1 : 0)
+					.description("1 when the disk store's directory could not be opened at startup and was moved aside")
+					.register(registry);
+			};
+		}
+
 	}
 
 	/** Boot's {@code cache.gets}, {@code cache.puts}, {@code cache.evictions} for swr caches. */

@@ -6,8 +6,11 @@ import java.time.Instant;
 import dev.swr.core.ManualClock;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 import dev.swr.spring.autoconfigure.SwrDiskAutoConfiguration;
+import dev.swr.spring.autoconfigure.SwrMetricsAutoConfiguration;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrStoreFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.RocksDB;
@@ -71,6 +74,38 @@ class SwrDiskAutoConfigurationTest {
 				.run((context) -> assertThat(context).getFailure()
 					.hasStackTraceContaining("swr.disk.path " + holder.path() + " is locked by another process"));
 		}
+	}
+
+	@Test
+	void aDirectoryMovedAsideAtStartupIsCountedAndTheSizeOnDiskIsAGauge() throws Exception {
+		ApplicationContextRunner metered = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SwrDiskAutoConfiguration.class, SwrAutoConfiguration.class,
+					SwrMetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("swr.store=disk", "swr.disk.path=" + this.dir.resolve("db"));
+		metered.run((context) -> {
+			context.getBean(SwrCacheManager.class).getCache("products").put(1L, "one");
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBeansOfType(io.micrometer.core.instrument.binder.MeterBinder.class)
+				.values()
+				.forEach((binder) -> binder.bindTo(registry));
+			assertThat(registry.get("swr.disk.size").gauge().value()).isPositive();
+			assertThat(registry.get("swr.disk.recovered").gauge().value()).isZero();
+		});
+		try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(this.dir.resolve("db"))) {
+			for (Path manifest : files.filter((file) -> file.getFileName().toString().startsWith("MANIFEST")).toList()) {
+				java.nio.file.Files.writeString(manifest, "garbled");
+			}
+		}
+		metered.run((context) -> {
+			assertThat(context).hasNotFailed();
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBeansOfType(io.micrometer.core.instrument.binder.MeterBinder.class)
+				.values()
+				.forEach((binder) -> binder.bindTo(registry));
+			assertThat(registry.get("swr.disk.recovered").gauge().value()).isEqualTo(1);
+			assertThat(context.getBean(SwrCacheManager.class).getCache("products").get(1L)).as("started empty").isNull();
+		});
 	}
 
 	@Test
