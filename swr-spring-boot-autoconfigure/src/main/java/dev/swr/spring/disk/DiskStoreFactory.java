@@ -5,10 +5,9 @@ import java.time.InstantSource;
 import dev.swr.core.SwrStore;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.core.serial.SerializingStore;
+import dev.swr.spring.cache.ByteStores;
 import dev.swr.spring.cache.SwrStoreFactory;
 import org.springframework.core.ResolvableType;
-import tools.jackson.databind.JavaType;
-import tools.jackson.databind.type.TypeFactory;
 
 /**
  * Creates the {@code disk} store of each cache: a first tier of decoded entries in front of the
@@ -17,8 +16,6 @@ import tools.jackson.databind.type.TypeFactory;
  * records its class name, checked against {@code swr.serializer.allowed-packages}.
  */
 public final class DiskStoreFactory implements SwrStoreFactory {
-
-	private static final TypeFactory TYPES = TypeFactory.createDefaultInstance();
 
 	private final DiskDatabase database;
 
@@ -39,9 +36,7 @@ public final class DiskStoreFactory implements SwrStoreFactory {
 
 	@Override
 	public SwrStore<Object, Object> createStore(String cacheName, long maximumSize, ResolvableType valueType) {
-		JavaType type = (valueType == ResolvableType.NONE) ? TYPES.constructType(Object.class)
-				: TYPES.constructType(valueType.getType());
-		SerializingStore<Object, Object> entries = new SerializingStore<>(cacheName, this.codec, type,
+		SerializingStore<Object, Object> entries = ByteStores.serializing(cacheName, this.codec, valueType,
 				new DiskByteStorage(this.database, cacheName));
 		return new DiskStore(maximumSize, this.clock, entries, this.database);
 	}

@@ -5,12 +5,11 @@ import java.time.InstantSource;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
-import tools.jackson.databind.JavaType;
-import tools.jackson.databind.type.TypeFactory;
 
 import dev.swr.core.SwrStore;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.core.serial.SerializingStore;
+import dev.swr.spring.cache.ByteStores;
 import dev.swr.spring.cache.SwrStoreFactory;
 
 /**
@@ -19,8 +18,6 @@ import dev.swr.spring.cache.SwrStoreFactory;
  * each entry records its class name, which is checked against {@code swr.serializer.allowed-packages}.
  */
 public final class RedisStoreFactory implements SwrStoreFactory {
-
-	private static final TypeFactory TYPES = TypeFactory.createDefaultInstance();
 
 	private final RedisGateway redis;
 
@@ -63,9 +60,7 @@ public final class RedisStoreFactory implements SwrStoreFactory {
 
 	@Override
 	public SwrStore<Object, Object> createStore(String cacheName, long maximumSize, ResolvableType valueType) {
-		JavaType type = (valueType == ResolvableType.NONE) ? TYPES.constructType(Object.class)
-				: TYPES.constructType(valueType.getType());
-		SerializingStore<Object, Object> entries = new SerializingStore<>(cacheName, this.codec, type,
+		SerializingStore<Object, Object> entries = ByteStores.serializing(cacheName, this.codec, valueType,
 				new RedisByteStorage(this.redis, this.keyPrefix, cacheName));
 		RedisStore shared = new RedisStore(cacheName, entries, this.redis, this.keyPrefix, this.leases, this.lockWait);
 		if (this.invalidations == null) {
