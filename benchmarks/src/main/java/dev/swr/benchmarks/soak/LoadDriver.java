@@ -86,7 +86,7 @@ final class LoadDriver {
 	 * @param instances the instances to spread the workers over
 	 * @param http the client (keep-alive connections)
 	 * @param keys ids 1 to {@code keys} are read
-	 * @param zipfExponent skew of the ids: rank r is read in proportion to 1 / r^s
+	 * @param zipfExponent skew of the ids: rank r is read in proportion to 1 / r^s (0: uniform)
 	 * @param workersPerInstance workers per instance, each with one request outstanding at most
 	 * @param requestsPerSecond the paced total rate
 	 * @param seed the seed of each worker's ids

@@ -205,6 +205,14 @@ final class SampleInstance implements AutoCloseable {
 		}
 	}
 
+	/** Kills the JVM with SIGKILL, as a crash would, and waits until it is gone. */
+	void kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+			throw new IllegalStateException(this.name + " survived SIGKILL for 30 s");
+		}
+	}
+
 	/** Stops the JVM (SIGTERM, a graceful shutdown), killing it if it has not ended within 30 s. */
 	@Override
 	public void close() {
