@@ -90,9 +90,12 @@ public final class DiskRestartProgram {
 			}
 			System.out.println(entries + " entries");
 			System.out.flush();
-			while (true) {
-				LockSupport.park();
+			// Waits to be killed; should the parent die first, gives up after five minutes.
+			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+			while (System.nanoTime() < deadline) {
+				LockSupport.parkNanos(deadline - System.nanoTime());
 			}
+			System.exit(1);
 		}
 		long openStarted = System.nanoTime();
 		if (mode.equals("disk")) {

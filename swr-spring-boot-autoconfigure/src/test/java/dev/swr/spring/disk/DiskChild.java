@@ -42,9 +42,12 @@ public final class DiskChild {
 			System.out.println("OPEN");
 		}
 		System.out.flush();
-		while (true) {
-			LockSupport.park();
+		// Waits to be killed; should the parent die first, gives up after five minutes.
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			LockSupport.parkNanos(deadline - System.nanoTime());
 		}
+		System.exit(1);
 	}
 
 }
