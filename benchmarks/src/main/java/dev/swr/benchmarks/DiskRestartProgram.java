@@ -29,7 +29,8 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * The point of the disk store, measured: a child JVM fills a disk cache with N entries (nine in ten
- * fresh, one in ten stale) and is killed with SIGKILL; then a new JVM opens it and reads every key once,
+ * fresh, one in ten stale) and is killed with SIGKILL, at once (its whole write-ahead log to replay) or
+ * after one sweep (which flushes, as it does every sweep-interval); then a new JVM opens it and reads every key once,
  * as the first traffic after a deploy would. Printed: the time from the new JVM's start to its first
  * answer, the time to open the database, and the source calls its callers waited for, against the same
  * new JVM on the memory store (which starts empty).
@@ -53,17 +54,22 @@ public final class DiskRestartProgram {
 		int entries = (args.length == 1) ? Integer.parseInt(args[0]) : 100_000;
 		Path directory = Files.createTempDirectory("swr-disk-restart");
 		try {
-			Path db = directory.resolve("db");
-			Process filler = start(db, "fill", entries);
-			String written = firstLine(filler);
-			filler.destroyForcibly();
-			filler.waitFor(30, TimeUnit.SECONDS);
-			System.out.println("filled and killed (SIGKILL): " + written + ", " + sizeOf(db) / 1024 / 1024 + " MB on disk");
-			for (String store : List.of("disk", "memory")) {
-				Process restart = start(db, store, entries);
-				String line = firstLine(restart);
-				restart.waitFor(120, TimeUnit.SECONDS);
-				System.out.println(store + " restart: " + line);
+			for (String fill : List.of("fill", "fill-swept")) {
+				Path db = directory.resolve(fill);
+				Process filler = start(db, fill, entries);
+				String written = firstLine(filler);
+				filler.destroyForcibly();
+				filler.waitFor(30, TimeUnit.SECONDS);
+				System.out.println((fill.equals("fill") ? "filled and killed (SIGKILL) at once: "
+						: "filled, swept once (as every sweep-interval), killed (SIGKILL): ") + written + ", "
+						+ sizeOf(db) / 1024 / 1024 + " MB on disk");
+				List<String> stores = fill.equals("fill") ? List.of("disk", "memory") : List.of("disk");
+				for (String store : stores) {
+					Process restart = start(db, store, entries);
+					String line = firstLine(restart);
+					restart.waitFor(120, TimeUnit.SECONDS);
+					System.out.println("  " + store + " restart: " + line);
+				}
 			}
 		}
 		finally {
@@ -77,7 +83,7 @@ public final class DiskRestartProgram {
 		int entries = Integer.parseInt(args[2]);
 		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 		InstantSource clock = InstantSource.system();
-		if (mode.equals("fill")) {
+		if (mode.startsWith("fill")) {
 			DiskDatabase database = new DiskDatabase(db, SETTINGS, clock);
 			SwrStore<Object, Object> store = new DiskStoreFactory(database, EnvelopeCodec.builder().build(), clock)
 				.createStore("products", 10_000, ResolvableType.forClass(Product.class));
@@ -87,6 +93,9 @@ public final class DiskRestartProgram {
 				boolean stale = id % 10 == 9;
 				store.put(id, stale ? new SwrEntry<>(Product.of(id), now - hour, now - 1000, now + hour, now + hour)
 						: new SwrEntry<>(Product.of(id), now, now + hour, now + hour, now + hour));
+			}
+			if (mode.equals("fill-swept")) {
+				database.sweep();
 			}
 			System.out.println(entries + " entries");
 			System.out.flush();

@@ -335,7 +335,8 @@ public final class DiskDatabase implements AutoCloseable {
 	 * One pass over every cache: deletes the entries past their {@code expiresAt} and anything that is
 	 * not an envelope; then, while the database is over {@code max-size}, the entries closest to their
 	 * expiry, down to 90 % of it; then compacts each cache it removed entries from, so the space
-	 * goes back to the file system.
+	 * goes back to the file system; and flushes the memtables, so that a crash leaves at most one
+	 * sweep interval of writes in the log to replay.
 	 * @return the number of entries removed
 	 */
 	public long sweep() {
@@ -357,6 +358,11 @@ public final class DiskDatabase implements AutoCloseable {
 				for (ColumnFamilyHandle family : this.families.values()) {
 					this.db.compactRange(family);
 				}
+			}
+			// Memtables to files, so the log a crash leaves to replay at the next start holds at most
+			// one sweep interval of writes: a warm restart reads files, not a long log.
+			try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+				this.db.flush(wait, new ArrayList<>(this.families.values()));
 			}
 			measureSize();
 			return removed;

@@ -163,6 +163,29 @@ class DiskStoreTest {
 	}
 
 	@Test
+	void aSweepLeavesNoLongLogToReplayAfterACrash() throws IOException {
+		SwrCache<Object, Object> cache = cache("logged");
+		for (int i = 0; i < 5_000; i++) {
+			cache.put(i, "value-" + i + "-".repeat(200));
+		}
+		assertThat(logBytes()).as("writes are in the write-ahead log").isGreaterThan(1_000_000);
+
+		this.database.sweep();
+
+		assertThat(logBytes()).as("flushed to files by the sweep").isLessThan(64 * 1024);
+		assertThat(cache.getEntry(4_999)).isNotNull();
+	}
+
+	/** The write-ahead log's files ({@code NNNNNN.log}; {@code LOG} is RocksDB's own diagnostics). */
+	private long logBytes() throws IOException {
+		try (Stream<Path> files = Files.list(this.dir.resolve("db"))) {
+			return files.filter((file) -> file.getFileName().toString().matches("\\d+\\.log"))
+				.mapToLong((file) -> file.toFile().length())
+				.sum();
+		}
+	}
+
+	@Test
 	void aDirectoryThatCannotBeOpenedIsMovedAsideAndTheCacheStartsEmpty() throws IOException {
 		cache("products").put(1L, "one");
 		this.database.close();
