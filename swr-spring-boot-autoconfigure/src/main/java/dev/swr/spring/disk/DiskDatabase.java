@@ -297,11 +297,15 @@ public final class DiskDatabase implements AutoCloseable {
 	/** Writes every cache's memtable to files on disk (RocksDB does so by itself as they fill); for tests. */
 	void flush() {
 		call(Operation.PUT, "*", () -> {
-			try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
-				this.db.flush(wait, new ArrayList<>(this.families.values()));
-			}
+			flushMemtables();
 			return null;
 		});
+	}
+
+	private void flushMemtables() throws RocksDBException {
+		try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+			this.db.flush(wait, new ArrayList<>(this.families.values()));
+		}
 	}
 
 	/** Whether the database is open. */
@@ -347,8 +351,8 @@ public final class DiskDatabase implements AutoCloseable {
 			}
 			long now = this.clock.millis();
 			long removed = 0;
-			for (Map.Entry<String, ColumnFamilyHandle> family : this.families.entrySet()) {
-				removed += removeWhere(family.getValue(), (expiresAt) -> expiresAt <= now);
+			for (ColumnFamilyHandle family : this.families.values()) {
+				removed += removeWhere(family, (expiresAt) -> expiresAt <= now);
 			}
 			long size = sizeOnDisk();
 			if (size > this.settings.maxSize()) {
@@ -361,9 +365,7 @@ public final class DiskDatabase implements AutoCloseable {
 			}
 			// Memtables to files, so the log a crash leaves to replay at the next start holds at most
 			// one sweep interval of writes: a warm restart reads files, not a long log.
-			try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
-				this.db.flush(wait, new ArrayList<>(this.families.values()));
-			}
+			flushMemtables();
 			measureSize();
 			return removed;
 		}
