@@ -19,8 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.swr.core.ManualClock;
 import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrCache;
-import dev.swr.core.SwrEntry;
-import dev.swr.core.SwrStore;
+import dev.swr.spring.ForwardingStore;
 import dev.swr.spring.annotation.StaleWhileRevalidate;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 import dev.swr.spring.autoconfigure.SwrCircuitBreakerAutoConfiguration;
@@ -220,32 +219,10 @@ class SwrActuatorTest {
 	}
 
 	/** A store that works but says it cannot reach its server, as a Redis store with Redis down would. */
-	static final class UnreachableStore implements SwrStore<Object, Object> {
-
-		private final MemoryStore<Object, Object> delegate;
+	static final class UnreachableStore extends ForwardingStore {
 
 		UnreachableStore(ManualClock clock) {
-			this.delegate = new MemoryStore<>(100, clock);
-		}
-
-		@Override
-		public SwrEntry<Object> get(Object key) {
-			return this.delegate.get(key);
-		}
-
-		@Override
-		public void put(Object key, SwrEntry<Object> entry) {
-			this.delegate.put(key, entry);
-		}
-
-		@Override
-		public void evict(Object key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public boolean clear() {
-			return this.delegate.clear();
+			super(new MemoryStore<>(100, clock));
 		}
 
 		@Override

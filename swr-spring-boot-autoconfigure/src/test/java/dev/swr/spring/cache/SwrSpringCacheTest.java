@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache;
@@ -13,8 +12,8 @@ import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStatus;
-import dev.swr.core.SwrStore;
 import dev.swr.core.SwrStoreException;
+import dev.swr.spring.ForwardingStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -73,19 +72,12 @@ class SwrSpringCacheTest {
 	}
 
 	/** A memory store whose writes can be made to time out, as a Redis write may. */
-	private static final class RefusingWrites implements SwrStore<Object, Object> {
-
-		private final MemoryStore<Object, Object> delegate;
+	private static final class RefusingWrites extends ForwardingStore {
 
 		volatile boolean refuse;
 
 		RefusingWrites(InstantSource clock) {
-			this.delegate = new MemoryStore<>(100, clock);
-		}
-
-		@Override
-		public @Nullable SwrEntry<Object> get(Object key) {
-			return this.delegate.get(key);
+			super(new MemoryStore<>(100, clock));
 		}
 
 		@Override
@@ -94,17 +86,7 @@ class SwrSpringCacheTest {
 				throw new SwrStoreException(SwrStoreException.Operation.PUT, SwrStoreException.Reason.TIMEOUT,
 						"write timed out", null);
 			}
-			this.delegate.put(key, entry);
-		}
-
-		@Override
-		public void evict(Object key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public boolean clear() {
-			return this.delegate.clear();
+			super.put(key, entry);
 		}
 
 		@Override

@@ -10,6 +10,7 @@ import dev.swr.core.ManualClock;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStore;
 import dev.swr.core.serial.EnvelopeCodec;
+import dev.swr.spring.ForwardingStore;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +54,7 @@ class DiskStoreRaceTest {
 		// The factory's store wraps the serializing store; race on a DiskStore over a held serializing one.
 		this.disk = new HeldReads(((DiskStore) entries).diskForTests());
 		this.store = new DiskStore(100, this.clock, this.disk, this.database);
-		this.disk.delegate.put("k", this.old);
+		this.disk.put("k", this.old);
 	}
 
 	@AfterEach
@@ -85,21 +86,19 @@ class DiskStoreRaceTest {
 	}
 
 	/** A store whose reads hold their result until released. */
-	private static final class HeldReads implements SwrStore<Object, Object> {
-
-		private final SwrStore<Object, Object> delegate;
+	private static final class HeldReads extends ForwardingStore {
 
 		private final CountDownLatch readDone = new CountDownLatch(1);
 
 		private volatile CountDownLatch release = new CountDownLatch(1);
 
 		HeldReads(SwrStore<Object, Object> delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		@Override
 		public @Nullable SwrEntry<Object> get(Object key) {
-			SwrEntry<Object> entry = this.delegate.get(key);
+			SwrEntry<Object> entry = super.get(key);
 			this.readDone.countDown();
 			try {
 				this.release.await(10, TimeUnit.SECONDS);
@@ -108,21 +107,6 @@ class DiskStoreRaceTest {
 				Thread.currentThread().interrupt();
 			}
 			return entry;
-		}
-
-		@Override
-		public void put(Object key, SwrEntry<Object> entry) {
-			this.delegate.put(key, entry);
-		}
-
-		@Override
-		public void evict(Object key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public boolean clear() {
-			return this.delegate.clear();
 		}
 
 		@Override
