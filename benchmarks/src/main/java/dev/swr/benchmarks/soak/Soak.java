@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -16,9 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.swr.benchmarks.soak.FaultSchedule.Fault;
@@ -290,16 +294,16 @@ public final class Soak {
 	private void warmUp(List<SampleInstance> instances, HttpClient http) throws InterruptedException {
 		ExecutorService workers = Executors.newFixedThreadPool(WORKERS_PER_INSTANCE * instances.size(), daemon("soak-warm-up"));
 		long until = System.nanoTime() + WARM_UP.toNanos();
-		java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+		AtomicLong answered = new AtomicLong();
 		for (int w = 0; w < WORKERS_PER_INSTANCE * instances.size(); w++) {
 			SampleInstance instance = instances.get(w % instances.size());
 			int first = WARM_UP_IDS + w * 50;
 			workers.execute(() -> {
 				for (int i = 0; System.nanoTime() < until; i++) {
 					try {
-						http.send(java.net.http.HttpRequest.newBuilder(instance.base().resolve("/products/" + (first + i % 50)))
+						http.send(HttpRequest.newBuilder(instance.base().resolve("/products/" + (first + i % 50)))
 							.timeout(Duration.ofSeconds(10))
-							.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+							.build(), HttpResponse.BodyHandlers.discarding());
 						answered.incrementAndGet();
 					}
 					catch (IOException ex) {
@@ -386,7 +390,7 @@ public final class Soak {
 						rules.upstreamFaultEnds(elapsedSince(start));
 					}
 				}
-				case POISON -> detail = poison(redis, rules, poisons, random, violations, rules != null);
+				case POISON -> detail = poison(redis, rules, poisons, random, violations);
 			}
 			Duration ended = elapsedSince(start);
 			performed.add(new String[] { fault.kind().name(), fault.kind().label(), seconds(began), seconds(ended), detail });
@@ -415,8 +419,8 @@ public final class Soak {
 	 * where the soak expects it, so that a change of key format cannot turn the poisoning into a no-op.
 	 */
 	private static String poison(OwnRedis redis, FaultRules rules, List<Poison> poisons, Random random,
-			Violations violations, boolean caching) {
-		if (caching && !idsInRedis(redis).contains(1)) {
+			Violations violations) {
+		if (rules != null && !idsInRedis(redis).contains(1)) {
 			violations.add("poison target not found", "no " + KEY_PREFIX + "products::1 in Redis", Duration.ZERO);
 		}
 		List<String> done = new ArrayList<>();
@@ -544,7 +548,7 @@ public final class Soak {
 		return Duration.ofNanos(System.nanoTime() - startNanos);
 	}
 
-	static java.util.concurrent.ThreadFactory daemon(String name) {
+	static ThreadFactory daemon(String name) {
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, name);
 			thread.setDaemon(true);
