@@ -223,6 +223,7 @@ public final class Soak {
 							arguments(redis.port(), caching), new File(dir, "app-" + mode + "-" + (i + 1) + ".log"), http));
 				}
 				warmUp(instances, http);
+				// Opens the soak's own connection before the clock starts (the first fault uses it).
 				redis.keys(KEY_PREFIX + "*");
 				FaultRules rules = caching ? new FaultRules(instances, KEYS, GRACE, violations) : null;
 				LoadDriver load = new LoadDriver(instances, http, KEYS, 1.0, WORKERS_PER_INSTANCE, REQUESTS_PER_SECOND,
@@ -289,7 +290,9 @@ public final class Soak {
 
 	/**
 	 * Gets the instances' code compiled before the clock starts: a just-started JVM on two cores can take
-	 * longer than the miss-timeout for its first loads. Ids above the soak's key space, not judged.
+	 * longer than the miss-timeout for its first loads. Ids above the soak's key space, not judged. The
+	 * i-th worker of each instance reads the same ids, so the instances contend for leases and wait for
+	 * each other's loads as they will when the clock starts on a cold key space.
 	 */
 	private void warmUp(List<SampleInstance> instances, HttpClient http) throws InterruptedException {
 		ExecutorService workers = Executors.newFixedThreadPool(WORKERS_PER_INSTANCE * instances.size(), daemon("soak-warm-up"));
@@ -297,7 +300,7 @@ public final class Soak {
 		AtomicLong answered = new AtomicLong();
 		for (int w = 0; w < WORKERS_PER_INSTANCE * instances.size(); w++) {
 			SampleInstance instance = instances.get(w % instances.size());
-			int first = WARM_UP_IDS + w * 50;
+			int first = WARM_UP_IDS + (w / instances.size()) * 50;
 			workers.execute(() -> {
 				for (int i = 0; System.nanoTime() < until; i++) {
 					try {
