@@ -108,10 +108,6 @@ public final class DiskDatabase implements AutoCloseable {
 
 	private final AtomicLong writesSinceSizeCheck = new AtomicLong();
 
-	static {
-		RocksDB.loadLibrary();
-	}
-
 	/**
 	 * Opens (or creates) the database at {@code path}.
 	 * @param path the directory ({@code swr.disk.path})
@@ -123,6 +119,16 @@ public final class DiskDatabase implements AutoCloseable {
 		this.path = path.toAbsolutePath();
 		this.settings = settings;
 		this.clock = clock;
+		try {
+			Files.createDirectories(this.path);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("swr.disk.path " + this.path + " could not be created: " + ex.getMessage(), ex);
+		}
+		RocksDbLibrary.Source library = RocksDbLibrary.load(this.path);
+		if (logger.isDebugEnabled()) {
+			logger.debug("RocksDB's native library: " + library);
+		}
 		this.blockCache = new LRUCache(settings.blockCacheSize());
 		BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(this.blockCache)
 			.setFilterPolicy(new BloomFilter(10));
@@ -135,7 +141,6 @@ public final class DiskDatabase implements AutoCloseable {
 			.setKeepLogFileNum(2);
 		this.writeOptions = new WriteOptions().setSync(settings.syncWrites());
 		this.readOptions = new ReadOptions();
-		createDirectory();
 		RocksDB opened;
 		boolean recovered = false;
 		try {

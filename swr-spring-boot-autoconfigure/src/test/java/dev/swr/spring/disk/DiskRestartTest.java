@@ -97,23 +97,11 @@ class DiskRestartTest {
 	}
 
 	private Process child(String... args) throws IOException {
-		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-				System.getProperty("java.class.path"), DiskChild.class.getName(), this.dir.resolve("db").toString()));
-		command.addAll(List.of(args));
-		return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		return DiskChild.start(this.dir.resolve("db"), args);
 	}
 
-	/** The child's first line of output, waiting at most a minute. */
 	private static String firstLine(Process child) throws Exception {
-		BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-		return CompletableFuture.supplyAsync(() -> {
-			try {
-				return out.readLine();
-			}
-			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}).get(60, TimeUnit.SECONDS);
+		return DiskChild.firstLine(child);
 	}
 
 }
