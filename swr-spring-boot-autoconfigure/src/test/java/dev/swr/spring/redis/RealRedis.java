@@ -86,7 +86,23 @@ public @interface RealRedis {
 
 		}
 
-		private static String onPath(String name) {
+		/**
+		 * The binary {@code name} from the {@code PATH}; without it the calling test is skipped, or
+		 * fails when {@code SWR_REQUIRE_REDIS=true} (CI installs it).
+		 */
+		static String requireBinary(String name, String forWhat) {
+			String binary = onPath(name);
+			if (binary == null) {
+				String reason = "No " + name + " on the PATH for " + forWhat;
+				if (Boolean.parseBoolean(System.getenv("SWR_REQUIRE_REDIS"))) {
+					throw new IllegalStateException(reason + " (SWR_REQUIRE_REDIS=true forbids skipping)");
+				}
+				Assumptions.abort(reason);
+			}
+			return binary;
+		}
+
+		static @Nullable String onPath(String name) {
 			String path = System.getenv("PATH");
 			if (path == null) {
 				return null;
