@@ -1,0 +1,48 @@
+package dev.swr.spring.redis;
+
+import java.util.Comparator;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** {@link AbstractFailoverTests} on a local Redis Cluster: the primary holding most of the load's keys is killed. */
+class ClusterFailoverTest extends AbstractFailoverTests {
+
+	private RedisCluster cluster;
+
+	@BeforeEach
+	void startCluster() throws Exception {
+		this.cluster = RedisCluster.start();
+	}
+
+	@AfterEach
+	void stopCluster() throws Exception {
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
+	}
+
+	@Override
+	protected String[] connection() {
+		return new String[] { "spring.data.redis.cluster.nodes=" + this.cluster.nodesProperty() };
+	}
+
+	@Override
+	protected int killPrimary() throws Exception {
+		int busiest = this.cluster.keysPerPrimary("swr-failover-*")
+			.entrySet()
+			.stream()
+			.max(Comparator.comparingLong(Map.Entry::getValue))
+			.orElseThrow()
+			.getKey();
+		this.cluster.kill(busiest);
+		return busiest;
+	}
+
+	@Override
+	protected void awaitFailover(int killed) {
+		this.cluster.awaitFailover(killed);
+	}
+
+}
