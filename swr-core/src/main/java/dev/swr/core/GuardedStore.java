@@ -51,6 +51,27 @@ final class GuardedStore<K, V> {
 		}
 	}
 
+	/**
+	 * A fenced write (see {@link SharedStore#putFenced}) when the store is shared, a plain one otherwise.
+	 * @return {@link Boolean#TRUE} written, {@link Boolean#FALSE} refused for a lost lease, {@code null} failed (counted)
+	 */
+	@Nullable Boolean putFenced(K key, SwrEntry<V> entry, String lease) {
+		if (!(this.store instanceof SharedStore<K, V> shared)) {
+			return put(key, entry) ? Boolean.TRUE : null;
+		}
+		try {
+			boolean written = shared.putFenced(key, entry, lease);
+			if (written) {
+				this.stats.recordPut();
+			}
+			return written;
+		}
+		catch (RuntimeException ex) {
+			failed(key, SwrStoreException.Operation.PUT, ex);
+			return null;
+		}
+	}
+
 	void evict(K key) {
 		try {
 			this.store.evict(key);

@@ -59,6 +59,11 @@ final class LeaseCoordinator<K, V> {
 		}
 	}
 
+	/** Whether a write under {@code lease} is fenced by it: a lease the shared store granted. */
+	boolean fences(@Nullable String lease) {
+		return lease != null && lease != LOCAL && this.shared != null;
+	}
+
 	void release(K key, @Nullable String lease) {
 		if (lease == null || lease == LOCAL || this.shared == null) {
 			return;

@@ -434,11 +434,24 @@ final class Revalidator<K, V> {
 				}
 			}
 		}
+		return loadHoldingLease(key, source, lease);
+	}
+
+	/**
+	 * Calls the source; the lease, if any, is kept for the write that follows ({@link #land} releases
+	 * it), so the write can be fenced by it. Released here if the source throws.
+	 */
+	private Loaded<V> loadHoldingLease(K key, Source<K, V> source, @Nullable String lease) throws Exception {
+		boolean loaded = false;
 		try {
-			return Loaded.of(source.call(key));
+			Loaded<V> result = Loaded.of(source.call(key), lease);
+			loaded = true;
+			return result;
 		}
 		finally {
-			this.leases.release(key, lease);
+			if (!loaded) {
+				this.leases.release(key, lease);
+			}
 		}
 	}
 
@@ -495,12 +508,7 @@ final class Revalidator<K, V> {
 			// Another instance refreshes it; its write reaches us through the store.
 			return Loaded.skipped(SkipReason.LEASE_HELD, null);
 		}
-		try {
-			return Loaded.of(source.call(key));
-		}
-		finally {
-			this.leases.release(key, lease);
-		}
+		return loadHoldingLease(key, source, lease);
 	}
 
 	private Object skipped(SkipReason reason, Object result) {
@@ -517,6 +525,18 @@ final class Revalidator<K, V> {
 	 * thrown here can leave the key stuck.
 	 */
 	private void land(K key, Flight<V> flight, @Nullable Loaded<V> loaded, @Nullable Throwable failure,
+			Stopwatch watch) {
+		try {
+			settle(key, flight, loaded, failure, watch);
+		}
+		finally {
+			if (loaded != null) {
+				this.leases.release(key, loaded.lease());
+			}
+		}
+	}
+
+	private void settle(K key, Flight<V> flight, @Nullable Loaded<V> loaded, @Nullable Throwable failure,
 			Stopwatch watch) {
 		this.flights.settle(key, flight, () -> {
 			CircuitBreaker guard = breakerFor(key);
@@ -544,7 +564,7 @@ final class Revalidator<K, V> {
 			}
 			this.backoffs.invalidate(key);
 			loadEnded(key, flight.trigger, LoadOutcome.SUCCESS, nanos);
-			return writeLoaded(key, loaded.value(), flight);
+			return writeLoaded(key, loaded.value(), flight, loaded.lease());
 		});
 	}
 
@@ -587,7 +607,7 @@ final class Revalidator<K, V> {
 	 * flight's {@code storeIf} refuses the value (then an older value must not be served in its
 	 * place either).
 	 */
-	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight) {
+	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight, @Nullable String lease) {
 		// The lock orders this write against supersede(): either the write lands first and the
 		// evict that follows removes it, or the flag is seen and nothing is written.
 		synchronized (flight) {
@@ -599,7 +619,15 @@ final class Revalidator<K, V> {
 				this.store.evict(key);
 				return this.entries.create(key, value, now);
 			}
-			return write(key, value, now, false);
+			if (!this.leases.fences(lease) || (value == null && !this.policy.cacheNulls())) {
+				return write(key, value, now, false);
+			}
+			SwrEntry<V> entry = this.entries.create(key, value, now);
+			if (Boolean.FALSE.equals(this.store.putFenced(key, entry, lease))) {
+				// Something newer may be stored: the waiters get this load's value, the store keeps its own.
+				this.stats.recordSkip(SkipReason.LEASE_LOST);
+			}
+			return entry;
 		}
 	}
 
@@ -748,14 +776,20 @@ final class Revalidator<K, V> {
 	 * What a load body yields: a value to write, or, when it skipped the source, why and the entry
 	 * that serves instead ({@code null} when there is none and the waiters must do without).
 	 */
-	private record Loaded<V>(@Nullable V value, @Nullable SkipReason skipped, @Nullable SwrEntry<V> found) {
+	private record Loaded<V>(@Nullable V value, @Nullable SkipReason skipped, @Nullable SwrEntry<V> found,
+			@Nullable String lease) {
 
 		static <V> Loaded<V> of(@Nullable V value) {
-			return new Loaded<>(value, null, null);
+			return new Loaded<>(value, null, null, null);
+		}
+
+		/** A value loaded under {@code lease}, which the write is fenced by and releases. */
+		static <V> Loaded<V> of(@Nullable V value, @Nullable String lease) {
+			return new Loaded<>(value, null, null, lease);
 		}
 
 		static <V> Loaded<V> skipped(SkipReason reason, @Nullable SwrEntry<V> found) {
-			return new Loaded<>(null, reason, found);
+			return new Loaded<>(null, reason, found, null);
 		}
 
 	}

@@ -29,6 +29,23 @@ public interface SharedStore<K, V> extends SwrStore<K, V> {
 	void releaseLease(K key, String token);
 
 	/**
+	 * Writes {@code entry} only if {@code lease} is still the key's lease, atomically: the write of a
+	 * load whose lease lapsed (a slow load, a pause) or was taken over by another instance, or that a
+	 * write or evict not under the lease overtook, is refused, so it never replaces a newer value.
+	 * Writes that hold no lease ({@link #put}, {@link #evict}) end any lease of the key for this
+	 * reason. By default, for a store whose leases fence nothing, it writes.
+	 * @param key the key
+	 * @param entry the entry
+	 * @param lease the token {@link #tryLease} returned
+	 * @return whether the entry was written ({@code false}: refused, nothing changed)
+	 * @throws SwrStoreException if the store fails
+	 */
+	default boolean putFenced(K key, SwrEntry<V> entry, String lease) {
+		put(key, entry);
+		return true;
+	}
+
+	/**
 	 * How long a caller that finds no entry waits for another instance that holds the key's lease
 	 * to write one, before it loads on its own; zero means it never waits (each instance loads).
 	 */

@@ -21,7 +21,14 @@ public enum SkipReason {
 	CIRCUIT_OPEN,
 
 	/** Another instance holds the key's refresh lease (shared stores only). */
-	LEASE_HELD;
+	LEASE_HELD,
+
+	/**
+	 * The load ran, but by the time it wrote, its lease had lapsed or been taken over, or a write or
+	 * evict not under the lease had come in (shared stores only): the store refused the write so as
+	 * not to replace something newer. The load's waiters got its value; nothing was stored.
+	 */
+	LEASE_LOST;
 
 	/** The lower-case name used as a metric tag. */
 	public String tag() {

@@ -78,6 +78,22 @@ public interface ByteStorage {
 	void put(String key, byte[] bytes, long expiresAtEpochMillis);
 
 	/**
+	 * Stores {@code bytes} under {@code key} only if {@code lease} is still the key's lease, in one
+	 * atomic step: a fenced write, so that a load whose lease lapsed or was taken over never replaces
+	 * a newer value. A backend without leases writes and says so.
+	 * @param key the key, already rendered as a string
+	 * @param bytes the encoded entry
+	 * @param expiresAtEpochMillis when the backend may drop the bytes
+	 * @param lease the token the writer's lease was taken with
+	 * @return whether the bytes were written ({@code false}: the lease is no longer the writer's)
+	 * @throws SwrStoreException if the backend fails
+	 */
+	default boolean putFenced(String key, byte[] bytes, long expiresAtEpochMillis, String lease) {
+		put(key, bytes, expiresAtEpochMillis);
+		return true;
+	}
+
+	/**
 	 * Removes the bytes stored under {@code key}, if any.
 	 * @param key the key, already rendered as a string
 	 * @throws SwrStoreException if the backend fails

@@ -171,9 +171,28 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 	@Override
 	public void put(K key, SwrEntry<V> entry) {
 		String storageKey = String.valueOf(key);
-		byte[] bytes;
+		byte[] bytes = encode(storageKey, entry);
+		call(Operation.PUT, storageKey, () -> {
+			this.storage.put(storageKey, bytes, entry.expiresAt());
+			return null;
+		});
+	}
+
+	/**
+	 * Writes {@code entry} only if {@code lease} is still the key's lease (see
+	 * {@link ByteStorage#putFenced}).
+	 * @return whether it was written
+	 */
+	public boolean putFenced(K key, SwrEntry<V> entry, String lease) {
+		String storageKey = String.valueOf(key);
+		byte[] bytes = encode(storageKey, entry);
+		return Boolean.TRUE.equals(
+				call(Operation.PUT, storageKey, () -> this.storage.putFenced(storageKey, bytes, entry.expiresAt(), lease)));
+	}
+
+	private byte[] encode(String storageKey, SwrEntry<V> entry) {
 		try {
-			bytes = this.codec.encode(entry, this.valueType);
+			return this.codec.encode(entry, this.valueType);
 		}
 		catch (SwrSerializationException ex) {
 			// A value too large to keep says so; any other value that cannot be written is a serialization failure.
@@ -181,10 +200,6 @@ public final class SerializingStore<K, V> implements SwrStore<K, V> {
 			throw new SwrStoreException(Operation.PUT, reason, "Cache '" + this.cacheName
 					+ "' cannot encode the entry of key '" + storageKey + "': " + ex.getMessage(), ex);
 		}
-		call(Operation.PUT, storageKey, () -> {
-			this.storage.put(storageKey, bytes, entry.expiresAt());
-			return null;
-		});
 	}
 
 	@Override

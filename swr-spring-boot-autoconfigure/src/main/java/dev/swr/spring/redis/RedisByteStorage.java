@@ -3,6 +3,7 @@ package dev.swr.spring.redis;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 
 import dev.swr.core.serial.ByteStorage;
 
@@ -18,6 +19,8 @@ final class RedisByteStorage implements ByteStorage {
 
 	private final String scanPattern;
 
+	private final String leasePrefix;
+
 	/**
 	 * @param redis the gateway
 	 * @param prefix {@code swr.redis.key-prefix}
@@ -26,11 +29,23 @@ final class RedisByteStorage implements ByteStorage {
 	RedisByteStorage(RedisGateway redis, String prefix, String cacheName) {
 		this.redis = redis;
 		this.keyPrefix = prefix + cacheName + "::";
+		this.leasePrefix = prefix + "lease:" + cacheName + "::";
 		this.scanPattern = escapeGlob(this.keyPrefix) + "*";
 	}
 
 	String redisKey(String key) {
 		return this.keyPrefix + key;
+	}
+
+	/**
+	 * The key of {@code key}'s refresh lease: {@code {<tag>}<prefix>lease:<cache>::<key>}, where the
+	 * leading hash tag puts it in the Redis Cluster hash slot of the entry's own key, so that one
+	 * script can fence a write by the lease (a cluster runs a script only on keys of one slot). On a
+	 * single server the tag is only part of the name.
+	 */
+	String leaseKey(String key) {
+		String entryKey = redisKey(key);
+		return "{" + SlotTags.tagFor(ClusterSlotHashUtil.calculateSlot(entryKey)) + "}" + this.leasePrefix + key;
 	}
 
 	@Override
@@ -54,14 +69,21 @@ final class RedisByteStorage implements ByteStorage {
 		return true;
 	}
 
+	/** Writes and ends the key's lease: a load under it started before this write and must not replace it. */
 	@Override
 	public void put(String key, byte[] bytes, long expiresAtEpochMillis) {
-		this.redis.set(redisKey(key), bytes, expiresAtEpochMillis);
+		this.redis.write(redisKey(key), leaseKey(key), bytes, expiresAtEpochMillis, null);
 	}
 
 	@Override
+	public boolean putFenced(String key, byte[] bytes, long expiresAtEpochMillis, String lease) {
+		return this.redis.write(redisKey(key), leaseKey(key), bytes, expiresAtEpochMillis, lease);
+	}
+
+	/** Removes the entry and ends the key's lease: a load under it must not bring the value back. */
+	@Override
 	public void delete(String key) {
-		this.redis.unlink(redisKey(key));
+		this.redis.evict(redisKey(key), leaseKey(key));
 	}
 
 	@Override

@@ -55,6 +55,20 @@ public final class RedisGateway implements AutoCloseable {
 			+ "if n > tonumber(ARGV[1]) then return '" + "\\0swr:too-large:' .. n end "
 			+ "return redis.call('get', KEYS[1])");
 
+	/**
+	 * A write and its key's lease, in one step (both keys are in one hash slot, see
+	 * {@link RedisByteStorage#leaseKey}). With a token (ARGV[4]), the write is fenced: made only if
+	 * the lease still holds that token. Without one, the write ends any lease of the key, so that a
+	 * load under that lease, which started before this write, cannot replace it when it lands.
+	 */
+	private static final ByteBuffer WRITE_SCRIPT = utf8("if ARGV[4] == '' then redis.call('del', KEYS[2]) "
+			+ "elseif redis.call('get', KEYS[2]) ~= ARGV[4] then return 0 end "
+			+ "redis.call('set', KEYS[1], ARGV[1], ARGV[2], ARGV[3]) return 1");
+
+	/** An evict and the end of its key's lease, in one step: a load under the lease must not bring the value back. */
+	private static final ByteBuffer EVICT_SCRIPT = utf8(
+			"redis.call('unlink', KEYS[1]) redis.call('del', KEYS[2]) return 1");
+
 	/** How a bounded GET says the value was too long; no envelope starts with a NUL byte. */
 	private static final byte[] TOO_LARGE_MARKER = "\0swr:too-large:".getBytes(StandardCharsets.UTF_8);
 
@@ -169,6 +183,29 @@ public final class RedisGateway implements AutoCloseable {
 		Expiration expiration = expiration(expiresAtEpochMillis, this.absoluteExpiry, System.currentTimeMillis());
 		call(SwrStoreException.Operation.PUT, key, (redis) -> redis.stringCommands()
 			.set(utf8(key), ByteBuffer.wrap(value), expiration, SetOption.upsert()));
+	}
+
+	/**
+	 * Writes {@code value} under {@code key} and, in the same step, either ends the key's lease
+	 * ({@code token} {@code null}) or writes only if the lease at {@code leaseKey} still holds {@code token}.
+	 * @return whether the value was written
+	 */
+	boolean write(String key, String leaseKey, byte[] value, long expiresAtEpochMillis, @Nullable String token) {
+		boolean absolute = this.absoluteExpiry;
+		String expiry = Long.toString(absolute ? expiresAtEpochMillis
+				: Math.max(1, expiresAtEpochMillis - System.currentTimeMillis()));
+		Long written = call(SwrStoreException.Operation.PUT, key, (redis) -> redis.scriptingCommands()
+			.<Long>eval(WRITE_SCRIPT.duplicate(), ReturnType.INTEGER, 2, utf8(key), utf8(leaseKey), ByteBuffer.wrap(value),
+					utf8(absolute ? "PXAT" : "PX"), utf8(expiry), utf8((token != null) ? token : ""))
+			.next());
+		return written != null && written == 1L;
+	}
+
+	/** Removes {@code key} and ends its lease at {@code leaseKey}, in one step. */
+	void evict(String key, String leaseKey) {
+		call(SwrStoreException.Operation.EVICT, key, (redis) -> redis.scriptingCommands()
+			.eval(EVICT_SCRIPT.duplicate(), ReturnType.INTEGER, 2, utf8(key), utf8(leaseKey))
+			.next());
 	}
 
 	/**

@@ -13,8 +13,11 @@ import dev.swr.core.serial.SerializingStore;
 /**
  * The {@code redis} store: entries as versioned envelopes under {@code <prefix><cache>::<key>},
  * shared by every instance, which coordinate refreshes through a lease per key
- * ({@code SET <prefix>lease:<cache>::<key> <token> NX PX <refresh-timeout>}, released by a
- * compare-and-delete script so a late release never frees another instance's lease).
+ * ({@code SET {<tag>}<prefix>lease:<cache>::<key> <token> NX PX <refresh-timeout>}, released by a
+ * compare-and-delete script so a late release never frees another instance's lease). A load's write
+ * is fenced by its lease (written only if the lease still holds its token, in one script), and a
+ * write or evict not under a lease ends the key's lease: a load that lost its lease never replaces
+ * a newer value.
  */
 final class RedisStore implements SharedStore<Object, Object> {
 
@@ -22,17 +25,17 @@ final class RedisStore implements SharedStore<Object, Object> {
 
 	private final RedisGateway redis;
 
-	private final String leasePrefix;
+	private final RedisByteStorage storage;
 
 	private final boolean leases;
 
 	private final Duration lockWait;
 
-	RedisStore(String cacheName, SerializingStore<Object, Object> entries, RedisGateway redis, String keyPrefix,
-			boolean leases, Duration lockWait) {
+	RedisStore(SerializingStore<Object, Object> entries, RedisByteStorage storage, RedisGateway redis, boolean leases,
+			Duration lockWait) {
 		this.entries = entries;
+		this.storage = storage;
 		this.redis = redis;
-		this.leasePrefix = keyPrefix + "lease:" + cacheName + "::";
 		this.leases = leases;
 		this.lockWait = lockWait;
 	}
@@ -57,6 +60,16 @@ final class RedisStore implements SharedStore<Object, Object> {
 		this.entries.put(key, entry);
 	}
 
+	/** A fenced write; with {@code swr.redis.lease=false} there are no leases to fence by, and it writes. */
+	@Override
+	public boolean putFenced(Object key, SwrEntry<Object> entry, String lease) {
+		if (!this.leases) {
+			this.entries.put(key, entry);
+			return true;
+		}
+		return this.entries.putFenced(key, entry, lease);
+	}
+
 	@Override
 	public void evict(Object key) {
 		this.entries.evict(key);
@@ -78,13 +91,13 @@ final class RedisStore implements SharedStore<Object, Object> {
 		if (!this.leases) {
 			return token;
 		}
-		return this.redis.setIfAbsent(this.leasePrefix + key, token, ttl) ? token : null;
+		return this.redis.setIfAbsent(this.storage.leaseKey(String.valueOf(key)), token, ttl) ? token : null;
 	}
 
 	@Override
 	public void releaseLease(Object key, String token) {
 		if (this.leases) {
-			this.redis.deleteIfEquals(this.leasePrefix + key, token);
+			this.redis.deleteIfEquals(this.storage.leaseKey(String.valueOf(key)), token);
 		}
 	}
 

@@ -60,9 +60,9 @@ public final class RedisStoreFactory implements SwrStoreFactory {
 
 	@Override
 	public SwrStore<Object, Object> createStore(String cacheName, long maximumSize, ResolvableType valueType) {
-		SerializingStore<Object, Object> entries = ByteStores.serializing(cacheName, this.codec, valueType,
-				new RedisByteStorage(this.redis, this.keyPrefix, cacheName));
-		RedisStore shared = new RedisStore(cacheName, entries, this.redis, this.keyPrefix, this.leases, this.lockWait);
+		RedisByteStorage storage = new RedisByteStorage(this.redis, this.keyPrefix, cacheName);
+		SerializingStore<Object, Object> entries = ByteStores.serializing(cacheName, this.codec, valueType, storage);
+		RedisStore shared = new RedisStore(entries, storage, this.redis, this.leases, this.lockWait);
 		if (this.invalidations == null) {
 			return shared;
 		}

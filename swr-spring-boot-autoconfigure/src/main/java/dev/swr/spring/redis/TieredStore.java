@@ -128,6 +128,36 @@ final class TieredStore implements SharedStore<Object, Object> {
 		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Redis first: only a write it took goes into the first tier (and then only if no drop of the
+	 * key came in meanwhile, as for a read). A refused write drops the key from the first tier, whose
+	 * entry is older than what Redis holds. Should Redis fail, the first tier keeps the entry, as for
+	 * {@link #put}.
+	 */
+	@Override
+	public boolean putFenced(Object key, SwrEntry<Object> entry, String lease) {
+		String text = String.valueOf(key);
+		long seen = dropsOf(text);
+		boolean written;
+		try {
+			written = this.shared.putFenced(key, entry, lease);
+		}
+		catch (RuntimeException ex) {
+			putLocal(key, text, entry);
+			throw ex;
+		}
+		if (!written) {
+			this.keysByText.remove(text, key);
+			this.local.evict(key);
+			return false;
+		}
+		fill(key, text, seen, entry);
+		this.invalidations.publishEvict(this.cacheName, text, SwrStoreException.Operation.PUT);
+		return true;
+	}
+
 	@Override
 	public void evict(Object key) {
 		String text = String.valueOf(key);

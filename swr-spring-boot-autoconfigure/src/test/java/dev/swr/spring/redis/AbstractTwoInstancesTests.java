@@ -130,6 +130,29 @@ abstract class AbstractTwoInstancesTests {
 	}
 
 	@Test
+	void aRefreshOvertakenByAPutOnTheOtherInstanceDoesNotReplaceIt() {
+		instance().run((a) -> instance().run((b) -> {
+			a.getBean(Catalog.class).find(5);
+			this.clock.advance(Duration.ofSeconds(11));
+			this.source.hold();
+			// a serves the stale value and refreshes it under the lease; its loader is held.
+			assertThat(a.getBean(Catalog.class).find(5)).isEqualTo("product-5#1");
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.source.loads.get() == 2);
+			// Meanwhile the other instance writes a newer value, not under the lease.
+			cache(b).put(5L, "newer");
+
+			this.source.release();
+
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> cache(a).stats().skips(SkipReason.LEASE_LOST) == 1);
+			assertThat(keysMatching(this.prefix + "products::5")).isOne();
+			assertThat(b.getBean(Catalog.class).find(5)).as("Redis kept the newer value").isEqualTo("newer");
+			assertThat(a.getBean(Catalog.class).find(5)).as("and a's first tier did not take the older one")
+				.isEqualTo("newer");
+		}));
+	}
+
+	@Test
 	void withLockWaitAColdKeyHammeredOnBothInstancesIsLoadedOnce() {
 		instance("swr.redis.lock-wait=10s").run((a) -> instance("swr.redis.lock-wait=10s").run((b) -> {
 			this.source.hold();
