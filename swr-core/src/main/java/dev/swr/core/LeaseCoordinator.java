@@ -2,6 +2,7 @@ package dev.swr.core;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -64,6 +65,27 @@ final class LeaseCoordinator<K, V> {
 		return lease != null && lease != LOCAL && this.shared != null;
 	}
 
+	/** Like {@link #tryLease}, without blocking: completes on the store client's thread, never exceptionally. */
+	CompletableFuture<@Nullable String> tryLeaseAsync(K key) {
+		if (this.shared == null) {
+			return CompletableFuture.completedFuture(LOCAL);
+		}
+		CompletableFuture<@Nullable String> asking;
+		try {
+			asking = this.shared.tryLeaseAsync(key, this.ttl);
+		}
+		catch (RuntimeException ex) {
+			asking = CompletableFuture.failedFuture(ex);
+		}
+		return asking.exceptionally((failure) -> {
+			// Fail open, as tryLease does.
+			Throwable cause = Revalidator.unwrap(failure);
+			this.store.failed(key, SwrStoreException.Operation.LEASE,
+					(cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause));
+			return LOCAL;
+		});
+	}
+
 	void release(K key, @Nullable String lease) {
 		if (lease == null || lease == LOCAL || this.shared == null) {
 			return;
@@ -76,11 +98,56 @@ final class LeaseCoordinator<K, V> {
 		}
 	}
 
+	/**
+	 * Like {@link #awaitOtherInstance}, holding no thread: each poll is a timer task and an
+	 * asynchronous read. Completes with the entry, or {@code null} once {@code lock-wait} has passed.
+	 */
+	CompletableFuture<@Nullable SwrEntry<V>> awaitOtherInstanceAsync(K key, RefreshScheduler scheduler) {
+		CompletableFuture<@Nullable SwrEntry<V>> found = new CompletableFuture<>();
+		pollLater(key, scheduler, System.nanoTime() + this.lockWaitNanos, found);
+		return found;
+	}
+
+	private void pollLater(K key, RefreshScheduler scheduler, long deadline, CompletableFuture<@Nullable SwrEntry<V>> found) {
+		long left = deadline - System.nanoTime();
+		if (left <= 0) {
+			found.complete(null);
+			return;
+		}
+		scheduler.schedule(() -> readAsync(key).whenComplete((entry, failure) -> {
+			if (entry != null && this.clock.millis() < entry.expiresAt()) {
+				found.complete(entry);
+			}
+			else {
+				pollLater(key, scheduler, deadline, found);
+			}
+		}), Math.min(left, pollPause()));
+	}
+
+	private CompletableFuture<@Nullable SwrEntry<V>> readAsync(K key) {
+		CompletableFuture<@Nullable SwrEntry<V>> reading;
+		try {
+			reading = this.store.store.getAsync(key);
+		}
+		catch (RuntimeException ex) {
+			reading = CompletableFuture.failedFuture(ex);
+		}
+		return reading.exceptionally((failure) -> {
+			Throwable cause = Revalidator.unwrap(failure);
+			this.store.failed(key, SwrStoreException.Operation.GET,
+					(cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause));
+			return null;
+		});
+	}
+
+	private long pollPause() {
+		return Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(this.lockWaitNanos / 20, TimeUnit.MILLISECONDS.toNanos(50)));
+	}
+
 	/** Polls the shared store for the entry another instance is loading, until {@code lock-wait} ends. */
 	@Nullable SwrEntry<V> awaitOtherInstance(K key) {
 		long deadline = System.nanoTime() + this.lockWaitNanos;
-		long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
-				Math.min(this.lockWaitNanos / 20, TimeUnit.MILLISECONDS.toNanos(50)));
+		long pause = pollPause();
 		while (System.nanoTime() < deadline) {
 			LockSupport.parkNanos(this, pause);
 			if (Thread.currentThread().isInterrupted()) {

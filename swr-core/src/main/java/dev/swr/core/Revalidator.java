@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -389,9 +390,16 @@ final class Revalidator<K, V> {
 		}
 	}
 
-	/** Starts an asynchronous loader; a future that never completes is given up at refresh-timeout. */
+	/**
+	 * Starts an asynchronous loader; a future that never completes is given up at refresh-timeout.
+	 * With {@code lock-wait}, first the lease, or the value another instance writes, as for a
+	 * blocking load ({@link #missBody}) but holding no thread: the lease is asked and the store
+	 * polled asynchronously, the polls spaced by the scheduler's timer.
+	 */
 	private void launchAsyncMiss(K key, Flight<V> flight, Source<K, V> source, Stopwatch watch) {
 		CompletableFuture<Loaded<V>> outcome = new CompletableFuture<>();
+		// The lease this load took, for landing to release should the load fail or time out.
+		AtomicReference<@Nullable String> taken = new AtomicReference<>();
 		Runnable cancelTimeout = this.scheduler.schedule(() -> outcome.completeExceptionally(Flight.TIMED_OUT),
 				this.refreshTimeoutNanos);
 		// Landing may write to a store that blocks: not on the thread that completed the loader's
@@ -399,17 +407,53 @@ final class Revalidator<K, V> {
 		outcome.whenCompleteAsync((loaded, failure) -> {
 			cancelTimeout.run();
 			this.misses.onComplete();
-			land(key, flight, loaded, failure, watch);
+			try {
+				land(key, flight, loaded, failure, watch);
+			}
+			finally {
+				if (loaded == null) {
+					this.leases.release(key, taken.get());
+				}
+			}
 		}, this.scheduler::landOffLoop);
+		if (!this.leases.coalescesMisses()) {
+			startAsyncLoad(key, source, outcome, null);
+			return;
+		}
+		this.leases.tryLeaseAsync(key).thenAccept((lease) -> this.scheduler.continueOffLoop(() -> {
+			if (lease != null) {
+				taken.set(lease);
+				startAsyncLoad(key, source, outcome, lease);
+				return;
+			}
+			this.leases.awaitOtherInstanceAsync(key, this.scheduler)
+				.thenAccept((theirs) -> this.scheduler.continueOffLoop(() -> {
+					if (theirs != null) {
+						outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
+					}
+					else {
+						startAsyncLoad(key, source, outcome, null);
+					}
+				}));
+		}));
+	}
+
+	/** Calls an asynchronous loader; its value completes {@code outcome}, with the lease it was loaded under. */
+	private void startAsyncLoad(K key, Source<K, V> source, CompletableFuture<Loaded<V>> outcome,
+			@Nullable String lease) {
+		if (outcome.isDone()) {
+			// Timed out while the lease was asked or another instance awaited: nothing to start.
+			return;
+		}
 		try {
 			CompletableFuture<? extends V> pending = source.start(key);
 			if (pending == null) {
-				outcome.complete(Loaded.of(null));
+				outcome.complete(Loaded.of(null, lease));
 			}
 			else {
 				pending.whenComplete((value, failure) -> {
 					if (failure == null) {
-						outcome.complete(Loaded.of(value));
+						outcome.complete(Loaded.of(value, lease));
 					}
 					else {
 						outcome.completeExceptionally(unwrap(failure));

@@ -1,6 +1,7 @@
 package dev.swr.core;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,23 @@ public interface SharedStore<K, V> extends SwrStore<K, V> {
 	 * @return a token to release it with, or {@code null} when another instance holds it
 	 */
 	@Nullable String tryLease(K key, Duration ttl);
+
+	/**
+	 * Like {@link #tryLease}, without blocking the calling thread. By default it asks
+	 * {@link #tryLease} at once, right for a store in memory.
+	 * @param key the key
+	 * @param ttl how long the lease lasts at most
+	 * @return the token, or {@code null} when another instance holds the lease; a failed future
+	 * ({@link SwrStoreException}) when the store could not be asked
+	 */
+	default CompletableFuture<@Nullable String> tryLeaseAsync(K key, Duration ttl) {
+		try {
+			return CompletableFuture.completedFuture(tryLease(key, ttl));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/** Releases a lease taken with {@link #tryLease}, if it is still the holder's. */
 	void releaseLease(K key, String token);

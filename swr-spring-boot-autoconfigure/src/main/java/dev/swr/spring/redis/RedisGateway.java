@@ -341,6 +341,21 @@ public final class RedisGateway implements AutoCloseable {
 		}
 	}
 
+	/** Like {@link #setIfAbsent}, without blocking the calling thread. */
+	CompletableFuture<Boolean> setIfAbsentAsync(String key, String token, Duration ttl) {
+		return this.<Boolean>callAsync(SwrStoreException.Operation.LEASE, key, (redis) -> redis.stringCommands()
+			.set(utf8(key), utf8(token), Expiration.from(ttl), SetOption.ifAbsent()))
+			.handle((taken, failure) -> {
+				if (failure == null) {
+					return Boolean.TRUE.equals(taken);
+				}
+				if (failure instanceof SwrStoreException ex && ex.reason() == SwrStoreException.Reason.TIMEOUT) {
+					releaseBehind(key, token);
+				}
+				throw (failure instanceof RuntimeException runtime) ? runtime : new IllegalStateException(failure);
+			});
+	}
+
 	/** Sends the compare-and-delete of a lease whose SET timed out, and does not wait for it. */
 	private void releaseBehind(String key, String token) {
 		ReactiveRedisConnection current = this.connection;

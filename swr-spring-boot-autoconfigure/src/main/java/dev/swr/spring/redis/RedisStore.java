@@ -95,6 +95,16 @@ final class RedisStore implements SharedStore<Object, Object> {
 	}
 
 	@Override
+	public CompletableFuture<@Nullable String> tryLeaseAsync(Object key, Duration ttl) {
+		String token = UUID.randomUUID().toString();
+		if (!this.leases) {
+			return CompletableFuture.completedFuture(token);
+		}
+		return this.redis.setIfAbsentAsync(this.storage.leaseKey(String.valueOf(key)), token, ttl)
+			.thenApply((taken) -> taken ? token : null);
+	}
+
+	@Override
 	public void releaseLease(Object key, String token) {
 		if (this.leases) {
 			this.redis.deleteIfEquals(this.storage.leaseKey(String.valueOf(key)), token);

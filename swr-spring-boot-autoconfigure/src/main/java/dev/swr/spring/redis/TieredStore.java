@@ -204,6 +204,11 @@ final class TieredStore implements SharedStore<Object, Object> {
 	}
 
 	@Override
+	public CompletableFuture<@Nullable String> tryLeaseAsync(Object key, Duration ttl) {
+		return this.shared.tryLeaseAsync(key, ttl);
+	}
+
+	@Override
 	public void releaseLease(Object key, String token) {
 		this.shared.releaseLease(key, token);
 	}

@@ -80,12 +80,22 @@ abstract class AbstractFailoverTests {
 				long promotedAt = System.nanoTime();
 				// Writes resume: a key one instance loads now is read from Redis by the other.
 				AtomicLong fresh = new AtomicLong(1_000_000);
-				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-					long id = fresh.incrementAndGet();
-					catalogs.get(0).find(id);
-					catalogs.get(1).find(id);
-					return SwrStatus.last() == SwrStatus.HIT;
-				});
+				List<String> tries = new java.util.concurrent.CopyOnWriteArrayList<>();
+				try {
+					await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+						long id = fresh.incrementAndGet();
+						catalogs.get(0).find(id);
+						SwrStatus first = SwrStatus.last();
+						catalogs.get(1).find(id);
+						tries.add(id + ": a " + first + ", b " + SwrStatus.last() + ", Redis available to a "
+								+ a.getBean(RedisGateway.class).isAvailable() + ", to b " + b.getBean(RedisGateway.class).isAvailable());
+						return SwrStatus.last() == SwrStatus.HIT;
+					});
+				}
+				catch (org.awaitility.core.ConditionTimeoutException ex) {
+					throw new AssertionError("Writes did not resume; the last tries:\n"
+							+ String.join("\n", tries.subList(Math.max(0, tries.size() - 10), tries.size())), ex);
+				}
 				long resumedAt = System.nanoTime();
 				long answersBefore = load.answers.get();
 				await().atMost(Duration.ofSeconds(10)).until(() -> load.answers.get() > answersBefore + 2_000);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +168,36 @@ abstract class AbstractTwoInstancesTests {
 		}));
 	}
 
+	@Test
+	void withLockWaitAColdKeyAskedAsynchronouslyOnBothInstancesIsLoadedOnceAndNoThreadWaits() throws Exception {
+		instance("swr.redis.lock-wait=10s").run((a) -> instance("swr.redis.lock-wait=10s").run((b) -> {
+			this.source.hold();
+			List<CompletableFuture<String>> answers = new ArrayList<>();
+			for (int i = 0; i < 16; i++) {
+				answers.add(a.getBean(Catalog.class).findAsync(7));
+				answers.add(b.getBean(Catalog.class).findAsync(7));
+			}
+			// One instance loads; the other polls Redis for its value. Neither parks a thread to do so.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.source.loads.get() == 1 && cache(a).inspect().missesInFlight() + cache(b).inspect().missesInFlight() == 2);
+			assertThat(threadsIn("awaitOtherInstance")).as("threads parked waiting for the other instance").isZero();
+			assertThat(answers).noneMatch(CompletableFuture::isDone);
+			this.source.release();
+			for (CompletableFuture<String> answer : answers) {
+				assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("product-7#1");
+			}
+			assertThat(this.source.loads).hasValue(1);
+		}));
+	}
+
+	private static long threadsIn(String method) {
+		return Thread.getAllStackTraces()
+			.values()
+			.stream()
+			.filter((stack) -> java.util.Arrays.stream(stack).anyMatch((frame) -> frame.getMethodName().equals(method)))
+			.count();
+	}
+
 	private List<Future<String>> hammer(int perInstance, Catalog a, Catalog b, long id) {
 		AtomicInteger names = new AtomicInteger();
 		ExecutorService callers = Executors.newFixedThreadPool(perInstance * 2,
@@ -195,18 +226,28 @@ abstract class AbstractTwoInstancesTests {
 
 		private volatile CountDownLatch gate = new CountDownLatch(0);
 
+		private volatile CompletableFuture<Void> opened = CompletableFuture.completedFuture(null);
+
 		void hold() {
 			this.gate = new CountDownLatch(1);
+			this.opened = new CompletableFuture<>();
 		}
 
 		void release() {
 			this.gate.countDown();
+			this.opened.complete(null);
 		}
 
 		String fetch(long id) throws InterruptedException {
 			int load = this.loads.incrementAndGet();
 			this.gate.await();
 			return "product-" + id + "#" + load;
+		}
+
+		/** Holds no thread while held: the future completes on release. */
+		CompletableFuture<String> fetchAsync(long id) {
+			int load = this.loads.incrementAndGet();
+			return this.opened.thenApply((opened) -> "product-" + id + "#" + load);
 		}
 
 	}
@@ -222,6 +263,11 @@ abstract class AbstractTwoInstancesTests {
 		@StaleWhileRevalidate(cache = "products", key = "#id")
 		public String find(long id) throws InterruptedException {
 			return this.source.fetch(id);
+		}
+
+		@StaleWhileRevalidate(cache = "products", key = "#id")
+		public CompletableFuture<String> findAsync(long id) {
+			return this.source.fetchAsync(id);
 		}
 
 	}

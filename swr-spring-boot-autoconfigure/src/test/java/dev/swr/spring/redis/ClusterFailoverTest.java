@@ -6,7 +6,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** {@link AbstractFailoverTests} on a local Redis Cluster: the primary holding most of the load's keys is killed. */
+/**
+ * {@link AbstractFailoverTests} on a local Redis Cluster: the primary holding most of the load's keys
+ * is killed, with the client's default topology refresh.
+ */
 class ClusterFailoverTest extends AbstractFailoverTests {
 
 	private RedisCluster cluster;
@@ -25,6 +28,8 @@ class ClusterFailoverTest extends AbstractFailoverTests {
 
 	@Override
 	protected String[] connection() {
+		// Boot's and Lettuce's defaults, as a user gets them: writes resume about 10 s after the kill
+		// (a periodic refresh, which the README recommends, brings it to about 3 s).
 		return new String[] { "spring.data.redis.cluster.nodes=" + this.cluster.nodesProperty() };
 	}
 

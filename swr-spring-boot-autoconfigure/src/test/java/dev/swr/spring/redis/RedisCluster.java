@@ -19,6 +19,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.codec.ByteArrayCodec;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.util.FileSystemUtils;
 
 import static org.awaitility.Awaitility.await;
@@ -73,6 +74,10 @@ final class RedisCluster implements AutoCloseable {
 						+ Files.readString(cluster.directory.resolve("create.log")));
 			}
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(cluster::allNodesOk);
+			// A replica that never finished its first sync is not promoted when its primary dies.
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> cluster.nodes.keySet().stream().allMatch(RedisCluster::synced));
 			return cluster;
 		}
 		catch (Exception | Error ex) {
@@ -86,7 +91,7 @@ final class RedisCluster implements AutoCloseable {
 		Process process = new ProcessBuilder(redisServer, "--port", String.valueOf(port), "--bind", "127.0.0.1",
 				"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
 				String.valueOf(NODE_TIMEOUT.toMillis()), "--dir", dir.toString(), "--save", "", "--appendonly", "no",
-				"--protected-mode", "no")
+				"--protected-mode", "no", "--repl-diskless-sync-delay", "0")
 			.redirectErrorStream(true)
 			.redirectOutput(dir.resolve("redis.log").toFile())
 			.start();
@@ -174,14 +179,53 @@ final class RedisCluster implements AutoCloseable {
 
 	/** Waits until the cluster has promoted a replica for every slot and says it is ok again. */
 	void awaitFailover(int killedPort) {
-		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-			for (int port : this.nodes.keySet()) {
-				if (port != killedPort && !clusterInfo(port).contains("cluster_state:ok")) {
-					return false;
+		try {
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+				for (int port : this.nodes.keySet()) {
+					if (port != killedPort && !clusterInfo(port).contains("cluster_state:ok")) {
+						return false;
+					}
 				}
+				return !primaries().contains(killedPort);
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException("No failover of " + killedPort + " in 30 s; the cluster says:\n"
+					+ String.join("\n", clusterNodes()) + "\n" + logTails(), ex);
+		}
+	}
+
+	/** The last lines of each node's log, for a failure's message. */
+	private String logTails() {
+		StringBuilder tails = new StringBuilder();
+		for (int port : this.nodes.keySet()) {
+			try {
+				List<String> lines = Files.readAllLines(this.directory.resolve(port + "/redis.log"));
+				tails.append("--- node ").append(port).append('\n')
+					.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())))
+					.append('\n');
 			}
-			return !primaries().contains(killedPort);
-		});
+			catch (IOException ex) {
+				tails.append("--- node ").append(port).append(": no log (").append(ex).append(")\n");
+			}
+		}
+		return tails.toString();
+	}
+
+	/** A primary, or a replica whose link to its primary is up (its first sync done). */
+	static boolean synced(int port) {
+		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			connection.setTimeout(Duration.ofSeconds(2));
+			String replication = connection.sync().info("replication");
+			return replication.contains("role:master") || replication.contains("master_link_status:up");
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+		finally {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
 	}
 
 	private boolean allNodesOk() {

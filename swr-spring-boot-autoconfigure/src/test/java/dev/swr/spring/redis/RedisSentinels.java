@@ -52,6 +52,9 @@ final class RedisSentinels implements AutoCloseable {
 			int primary = ports.get(0);
 			deployment.launchServer(redisServer, primary, List.of());
 			deployment.launchServer(redisServer, ports.get(1), List.of("--replicaof", "127.0.0.1", String.valueOf(primary)));
+			// A replica that never finished its first sync is not promoted when its primary dies.
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+				.until(() -> RedisCluster.synced(ports.get(1)));
 			for (int port : ports.subList(2, 5)) {
 				deployment.launchSentinel(redisServer, port, primary);
 			}
@@ -67,7 +70,8 @@ final class RedisSentinels implements AutoCloseable {
 	private void launchServer(String redisServer, int port, List<String> extra) throws IOException {
 		Path dir = Files.createDirectories(this.directory.resolve(String.valueOf(port)));
 		List<String> command = new ArrayList<>(List.of(redisServer, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-				"--dir", dir.toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+				"--dir", dir.toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no",
+				"--repl-diskless-sync-delay", "0"));
 		command.addAll(extra);
 		this.servers.put(port, new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(dir.resolve("redis.log").toFile())
