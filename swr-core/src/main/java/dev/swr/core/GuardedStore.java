@@ -1,5 +1,7 @@
 package dev.swr.core;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,6 +99,28 @@ final class GuardedStore<K, V> {
 			}
 			return false;
 		}
+	}
+
+	/** The store's asynchronous read: a failing store is a miss ({@code null}), counted and reported. */
+	CompletableFuture<@Nullable SwrEntry<V>> getAsync(K key) {
+		CompletableFuture<@Nullable SwrEntry<V>> reading;
+		try {
+			reading = this.store.getAsync(key);
+		}
+		catch (RuntimeException ex) {
+			reading = CompletableFuture.failedFuture(ex);
+		}
+		return reading.exceptionally((failure) -> {
+			failedAsync(key, SwrStoreException.Operation.GET, failure);
+			return null;
+		});
+	}
+
+	/** Like {@link #failed(Object, SwrStoreException.Operation, RuntimeException)}, for what failed a future. */
+	SwrStoreException failedAsync(@Nullable Object key, SwrStoreException.Operation operation, Throwable failure) {
+		Throwable cause = Revalidator.unwrap(failure);
+		return failed(key, operation,
+				(cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause));
 	}
 
 	/** Counts and reports a failure of the store, or of a shared store's lease commands. */

@@ -79,9 +79,7 @@ final class LeaseCoordinator<K, V> {
 		}
 		return asking.exceptionally((failure) -> {
 			// Fail open, as tryLease does.
-			Throwable cause = Revalidator.unwrap(failure);
-			this.store.failed(key, SwrStoreException.Operation.LEASE,
-					(cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause));
+			this.store.failedAsync(key, SwrStoreException.Operation.LEASE, failure);
 			return LOCAL;
 		});
 	}
@@ -114,7 +112,7 @@ final class LeaseCoordinator<K, V> {
 			found.complete(null);
 			return;
 		}
-		scheduler.schedule(() -> readAsync(key).whenComplete((entry, failure) -> {
+		scheduler.schedule(() -> this.store.getAsync(key).whenComplete((entry, failure) -> {
 			if (entry != null && this.clock.millis() < entry.expiresAt()) {
 				found.complete(entry);
 			}
@@ -122,22 +120,6 @@ final class LeaseCoordinator<K, V> {
 				pollLater(key, scheduler, deadline, found);
 			}
 		}), Math.min(left, pollPause()));
-	}
-
-	private CompletableFuture<@Nullable SwrEntry<V>> readAsync(K key) {
-		CompletableFuture<@Nullable SwrEntry<V>> reading;
-		try {
-			reading = this.store.store.getAsync(key);
-		}
-		catch (RuntimeException ex) {
-			reading = CompletableFuture.failedFuture(ex);
-		}
-		return reading.exceptionally((failure) -> {
-			Throwable cause = Revalidator.unwrap(failure);
-			this.store.failed(key, SwrStoreException.Operation.GET,
-					(cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause));
-			return null;
-		});
 	}
 
 	private long pollPause() {

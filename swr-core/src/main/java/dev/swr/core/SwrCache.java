@@ -234,19 +234,7 @@ public final class SwrCache<K, V> {
 
 	/** The store's asynchronous read: a failing store is a miss, counted and reported. */
 	private CompletableFuture<@Nullable SwrEntry<V>> readAsync(K key) {
-		CompletableFuture<@Nullable SwrEntry<V>> reading;
-		try {
-			reading = this.store.getAsync(key);
-		}
-		catch (RuntimeException ex) {
-			reading = CompletableFuture.failedFuture(ex);
-		}
-		return reading.exceptionally((failure) -> {
-			Throwable cause = Revalidator.unwrap(failure);
-			this.guarded.failed(key, SwrStoreException.Operation.GET, (cause instanceof RuntimeException runtime)
-					? runtime : new IllegalStateException(cause));
-			return null;
-		});
+		return this.guarded.getAsync(key);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -21,6 +22,7 @@ import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.types.Expiration;
+import org.springframework.util.ClassUtils;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -41,6 +43,11 @@ import dev.swr.core.SwrStoreException;
 public final class RedisGateway implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisGateway.class);
+
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.cluster.RedisClusterClient",
+			RedisGateway.class.getClassLoader());
+
+	private static final long TOPOLOGY_REFRESH_GAP = TimeUnit.SECONDS.toNanos(1);
 
 
 	/** Deletes the lease only if it still holds the caller's token: a late release never frees another's. */
@@ -80,6 +87,12 @@ public final class RedisGateway implements AutoCloseable {
 
 	private final CircuitBreaker breaker;
 
+	/** On a cluster, asks the client to read the topology again; {@code null} elsewhere. */
+	private final @Nullable Runnable topologyRefresh;
+
+	/** When the topology was last asked for, in {@link System#nanoTime()}; at most once a second. */
+	private final AtomicLong lastTopologyRefresh = new AtomicLong(System.nanoTime() - TOPOLOGY_REFRESH_GAP);
+
 	private final Object connecting = new Object();
 
 	private volatile @Nullable ReactiveRedisConnection connection;
@@ -108,7 +121,15 @@ public final class RedisGateway implements AutoCloseable {
 	 */
 	public RedisGateway(ReactiveRedisConnectionFactory connectionFactory, Duration commandTimeout,
 			Duration clearTimeout) {
+		this(connectionFactory, commandTimeout, clearTimeout,
+				LETTUCE_PRESENT ? LettuceTopology.refresher(connectionFactory) : null);
+	}
+
+	/** With the topology refresh given: {@code null} for none; for tests of when it is asked. */
+	RedisGateway(ReactiveRedisConnectionFactory connectionFactory, Duration commandTimeout, Duration clearTimeout,
+			@Nullable Runnable topologyRefresh) {
 		this.connectionFactory = connectionFactory;
+		this.topologyRefresh = topologyRefresh;
 		this.commandTimeout = commandTimeout;
 		this.clearTimeout = clearTimeout;
 		// Opens after half of the last ten calls failed, or at once on a timeout (see call); one trial
@@ -464,8 +485,21 @@ public final class RedisGateway implements AutoCloseable {
 		});
 	}
 
-	/** Tells the breaker of a failed command; a timeout opens it at once (see {@link #call}). */
+	/**
+	 * Tells the breaker of a failed command; a timeout opens it at once (see {@link #call}). On a
+	 * cluster, a command that timed out or found no connection may mean a primary is gone: the
+	 * client is asked to read the topology again (at most once a second), so it finds the replica
+	 * that takes over as soon as the cluster has promoted it.
+	 */
 	private void failed(SwrStoreException failure, long start) {
+		if (this.topologyRefresh != null && (failure.reason() == SwrStoreException.Reason.TIMEOUT
+				|| failure.reason() == SwrStoreException.Reason.UNAVAILABLE)) {
+			long now = System.nanoTime();
+			long last = this.lastTopologyRefresh.get();
+			if (now - last >= TOPOLOGY_REFRESH_GAP && this.lastTopologyRefresh.compareAndSet(last, now)) {
+				this.topologyRefresh.run();
+			}
+		}
 		this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
 		if (failure.reason() == SwrStoreException.Reason.TIMEOUT
 				&& this.breaker.getState() == CircuitBreaker.State.CLOSED) {
