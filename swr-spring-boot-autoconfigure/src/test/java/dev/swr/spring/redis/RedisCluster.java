@@ -28,9 +28,10 @@ import static org.awaitility.Awaitility.await;
  * A real Redis Cluster on this machine for a test class: three primaries and three replicas
  * ({@code redis-server --cluster-enabled yes} on free ports, joined by {@code redis-cli --cluster
  * create --cluster-replicas 1}), with a one-second node timeout so a killed primary's replica is
- * promoted within seconds. Nothing is kept once it is {@linkplain #close() closed}.
+ * promoted within seconds. Nothing is kept once it is {@linkplain #close() closed}. Public, and in
+ * this module's test jar, for the sample app's {@code cluster} profile test.
  */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
 
 	/** How long a primary may be silent before its replica takes over. */
 	static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
@@ -47,7 +48,7 @@ final class RedisCluster implements AutoCloseable {
 	 * Starts a cluster from the binaries on the {@code PATH}; without them the test is skipped, or
 	 * fails when {@code SWR_REQUIRE_REDIS=true}.
 	 */
-	static RedisCluster start() throws Exception {
+	public static RedisCluster start() throws Exception {
 		return start(RealRedis.Extension.requireBinary("redis-server", "a local Redis Cluster"),
 				RealRedis.Extension.requireBinary("redis-cli", "a local Redis Cluster"));
 	}
@@ -101,7 +102,7 @@ final class RedisCluster implements AutoCloseable {
 	}
 
 	/** {@code spring.data.redis.cluster.nodes}: every node, as a client would list its seeds. */
-	String nodesProperty() {
+	public String nodesProperty() {
 		return this.nodes.keySet().stream().map((port) -> "127.0.0.1:" + port).collect(Collectors.joining(","));
 	}
 
@@ -142,7 +143,7 @@ final class RedisCluster implements AutoCloseable {
 	}
 
 	/** How many keys match {@code pattern} on each primary, by its port. */
-	Map<Integer, Long> keysPerPrimary(String pattern) {
+	public Map<Integer, Long> keysPerPrimary(String pattern) {
 		Map<Integer, Long> counts = new TreeMap<>();
 		for (int port : primaries()) {
 			RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
