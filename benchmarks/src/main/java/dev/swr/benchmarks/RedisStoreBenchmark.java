@@ -57,7 +57,7 @@ public class RedisStoreBenchmark {
 
 	private static final SwrLoader<Object, Object> LOADER = (id) -> Product.of((Long) id);
 
-	private static final byte[] BOUNDED_GET = ("local n = redis.call('strlen', KEYS[1]) "
+	static final byte[] BOUNDED_GET = ("local n = redis.call('strlen', KEYS[1]) "
 			+ "if n > tonumber(ARGV[1]) then return '\\0swr:too-large:' .. n end "
 			+ "return redis.call('get', KEYS[1])").getBytes(StandardCharsets.UTF_8);
 
