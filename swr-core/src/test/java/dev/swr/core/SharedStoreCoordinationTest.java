@@ -123,6 +123,66 @@ class SharedStoreCoordinationTest {
 		assertThat(this.instanceA.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.HIT));
 	}
 
+	@Test
+	void aRefreshWhoseLeaseWasTakenOverIsAnsweredButNotStored() {
+		this.instanceA.get("k", (key) -> "v0");
+		this.clock.advance(Duration.ofSeconds(11));
+		this.instanceA.get("k", (key) -> {
+			// While this refresh loads, its lease lapses and another instance takes the key over.
+			this.store.leases.put(key, "another instance's token");
+			return load(key);
+		});
+		this.refreshesA.runAll();
+
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.instanceA.stats().skips(SkipReason.LEASE_LOST)).isEqualTo(1);
+		assertThat(this.store.entries.get("k").value()).as("the store kept what it had").isEqualTo("v0");
+		assertThat(this.store.leases).as("the other instance's lease was left alone")
+			.containsEntry("k", "another instance's token");
+	}
+
+	@Test
+	void aRefreshHoldingItsLeaseWritesAndThenReleasesIt() {
+		this.instanceA.get("k", (key) -> "v0");
+		this.clock.advance(Duration.ofSeconds(11));
+		this.instanceA.get("k", this::load);
+		this.refreshesA.runAll();
+
+		assertThat(this.store.entries.get("k").value()).isEqualTo("v1");
+		assertThat(this.store.fencedWrites).hasValue(1);
+		assertThat(this.store.leases).as("released after the write").isEmpty();
+	}
+
+	@Test
+	void withLockWaitAnAsynchronousMissWhoseLeaseCannotBeAskedStillLoads() throws Exception {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofSeconds(10);
+		coalescing.leaseFails.set(true);
+		SwrCache<String, String> a = this.engineA.<String, String>newCache("cold").store(coalescing).build();
+
+		SwrResult<String> result = a.getAsync("k", (key) -> CompletableFuture.completedFuture(load(key)))
+			.get(5, TimeUnit.SECONDS);
+
+		assertThat(result).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
+		assertThat(a.stats().storeErrors(SwrStoreException.Operation.LEASE, SwrStoreException.Reason.UNAVAILABLE))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void withLockWaitAnAsynchronousMissStopsWaitingForALeaseNobodyReleasesAndLoadsItself() throws Exception {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofMillis(100);
+		coalescing.leases.put("k", "a holder that never writes");
+		SwrCache<String, String> a = this.engineA.<String, String>newCache("cold").store(coalescing).build();
+
+		SwrResult<String> result = a.getAsync("k", (key) -> CompletableFuture.completedFuture(load(key)))
+			.get(5, TimeUnit.SECONDS);
+
+		assertThat(result).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
+		assertThat(this.loads).hasValue(1);
+		assertThat(coalescing.entries.get("k").value()).isEqualTo("v1");
+	}
+
 	private String load(String key) {
 		return "v" + this.loads.incrementAndGet();
 	}
@@ -156,6 +216,8 @@ class SharedStoreCoordinationTest {
 		final AtomicBoolean leaseFails = new AtomicBoolean();
 
 		final CountDownLatch leaseRefused = new CountDownLatch(1);
+
+		final AtomicInteger fencedWrites = new AtomicInteger();
 
 		volatile Duration lockWait = Duration.ZERO;
 
@@ -210,6 +272,17 @@ class SharedStoreCoordinationTest {
 		@Override
 		public void releaseLease(String key, String token) {
 			this.leases.remove(key, token);
+		}
+
+		/** As Redis does it: written only while the lease still holds the writer's token. */
+		@Override
+		public synchronized boolean putFenced(String key, SwrEntry<String> entry, String lease) {
+			if (!lease.equals(this.leases.get(key))) {
+				return false;
+			}
+			this.entries.put(key, entry);
+			this.fencedWrites.incrementAndGet();
+			return true;
 		}
 
 		@Override
