@@ -21,6 +21,8 @@ final class RedisByteStorage implements ByteStorage {
 
 	private final String leasePrefix;
 
+	private final String leaseScanPattern;
+
 	/**
 	 * @param redis the gateway
 	 * @param prefix {@code swr.redis.key-prefix}
@@ -30,6 +32,8 @@ final class RedisByteStorage implements ByteStorage {
 		this.redis = redis;
 		this.keyPrefix = prefix + cacheName + "::";
 		this.leasePrefix = prefix + "lease:" + cacheName + "::";
+		// Redis globs treat no brace as special: "{*}" matches any hash tag a lease key starts with.
+		this.leaseScanPattern = "{*}" + escapeGlob(this.leasePrefix) + "*";
 		this.scanPattern = escapeGlob(this.keyPrefix) + "*";
 	}
 
@@ -86,8 +90,15 @@ final class RedisByteStorage implements ByteStorage {
 		this.redis.evict(redisKey(key), leaseKey(key));
 	}
 
+	/**
+	 * Ends the cache's leases, then removes its entries (each by SCAN and UNLINK, each scan bounded
+	 * by the clear timeout): a load under a lease taken before the clear cannot write its value
+	 * back after it, and a write that landed before the leases ended is removed with the rest.
+	 * @return whether an entry was removed
+	 */
 	@Override
 	public boolean clear() {
+		this.redis.unlinkMatching(this.leaseScanPattern);
 		return this.redis.unlinkMatching(this.scanPattern) > 0;
 	}
 

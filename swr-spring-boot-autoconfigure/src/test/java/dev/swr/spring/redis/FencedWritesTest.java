@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Writes fenced by the lease, against a real server: a write under a lease that lapsed, was taken
- * over, or was overtaken by a write or evict not under it, is refused and changes nothing; and the
+ * over, or was overtaken by a write, evict or clear not under it, is refused and changes nothing; and the
  * lease key lives in the hash slot of the entry's key, so one script can check both on a cluster.
  */
 @RealRedis
@@ -60,11 +60,15 @@ class FencedWritesTest {
 		this.raw.close();
 	}
 
-	@SuppressWarnings("unchecked")
 	private SharedStore<Object, Object> store() {
+		return store("products");
+	}
+
+	@SuppressWarnings("unchecked")
+	private SharedStore<Object, Object> store(String cacheName) {
 		return (SharedStore<Object, Object>) new RedisStoreFactory(this.gateway, EnvelopeCodec.builder().build(), this.clock,
 				this.prefix, true, Duration.ZERO, null, null)
-			.createStore("products", 100, ResolvableType.forClass(String.class));
+			.createStore(cacheName, 100, ResolvableType.forClass(String.class));
 	}
 
 	private SwrEntry<Object> entry(String value) {
@@ -144,6 +148,29 @@ class FencedWritesTest {
 		assertThat(store.putFenced("5", entry("loaded before the evict"), lease)).isFalse();
 
 		assertThat(store.get("5")).isNull();
+	}
+
+	@Test
+	void aClearEndsTheCachesLeasesSoALoadUnderOneCannotWriteBack() {
+		SharedStore<Object, Object> store = store();
+		store.put("7", entry("old"));
+		String lease = store.tryLease("7", Duration.ofSeconds(30));
+
+		assertThat(store.clear()).isTrue();
+
+		assertThat(store.putFenced("7", entry("loaded before the clear"), lease)).isFalse();
+		assertThat(store.get("7")).isNull();
+	}
+
+	@Test
+	void aClearLeavesOtherCachesLeasesAlone() {
+		SharedStore<Object, Object> products = store();
+		SharedStore<Object, Object> other = store("products-archive");
+		String lease = other.tryLease("8", Duration.ofSeconds(30));
+
+		products.clear();
+
+		assertThat(other.putFenced("8", entry("loaded"), lease)).isTrue();
 	}
 
 	@Test
