@@ -200,15 +200,11 @@ public final class RedisGateway implements AutoCloseable {
 		return true;
 	}
 
-	void set(String key, byte[] value, long expiresAtEpochMillis) {
-		Expiration expiration = expiration(expiresAtEpochMillis, this.absoluteExpiry, System.currentTimeMillis());
-		call(SwrStoreException.Operation.PUT, key, (redis) -> redis.stringCommands()
-			.set(utf8(key), ByteBuffer.wrap(value), expiration, SetOption.upsert()));
-	}
-
 	/**
 	 * Writes {@code value} under {@code key} and, in the same step, either ends the key's lease
 	 * ({@code token} {@code null}) or writes only if the lease at {@code leaseKey} still holds {@code token}.
+	 * The expiry is {@code PXAT expiresAt} where the server has it (6.2+), else {@code PX} of what is
+	 * left of the entry's life now (at least 1 ms: Redis refuses a zero or negative expiry).
 	 * @return whether the value was written
 	 */
 	boolean write(String key, String leaseKey, byte[] value, long expiresAtEpochMillis, @Nullable String token) {
@@ -227,17 +223,6 @@ public final class RedisGateway implements AutoCloseable {
 		call(SwrStoreException.Operation.EVICT, key, (redis) -> redis.scriptingCommands()
 			.eval(EVICT_SCRIPT.duplicate(), ReturnType.INTEGER, 2, utf8(key), utf8(leaseKey))
 			.next());
-	}
-
-	/**
-	 * {@code PXAT expiresAt} where the server has it (6.2+), else {@code PX} of what is left of the
-	 * entry's life at {@code now} (at least 1 ms: Redis refuses a zero or negative expiry).
-	 */
-	static Expiration expiration(long expiresAtEpochMillis, boolean absolute, long now) {
-		if (absolute) {
-			return Expiration.unixTimestamp(expiresAtEpochMillis, TimeUnit.MILLISECONDS);
-		}
-		return Expiration.milliseconds(Math.max(1, expiresAtEpochMillis - now));
 	}
 
 	/**
@@ -319,10 +304,6 @@ public final class RedisGateway implements AutoCloseable {
 		}
 	}
 
-	void unlink(String key) {
-		call(SwrStoreException.Operation.EVICT, key, (redis) -> redis.keyCommands().unlink(utf8(key)));
-	}
-
 	/**
 	 * Removes every key matching {@code pattern} by SCAN and UNLINK in batches; never KEYS. A PING
 	 * within the command timeout comes first, so a stopped or dead Redis fails the clear after one
@@ -350,8 +331,7 @@ public final class RedisGateway implements AutoCloseable {
 	 */
 	boolean setIfAbsent(String key, String token, Duration ttl) {
 		try {
-			Boolean taken = call(SwrStoreException.Operation.LEASE, key, (redis) -> redis.stringCommands()
-				.set(utf8(key), utf8(token), Expiration.from(ttl), SetOption.ifAbsent()));
+			Boolean taken = call(SwrStoreException.Operation.LEASE, key, (redis) -> setIfAbsent(redis, key, token, ttl));
 			return Boolean.TRUE.equals(taken);
 		}
 		catch (SwrStoreException ex) {
@@ -364,8 +344,7 @@ public final class RedisGateway implements AutoCloseable {
 
 	/** Like {@link #setIfAbsent}, without blocking the calling thread. */
 	CompletableFuture<Boolean> setIfAbsentAsync(String key, String token, Duration ttl) {
-		return this.<Boolean>callAsync(SwrStoreException.Operation.LEASE, key, (redis) -> redis.stringCommands()
-			.set(utf8(key), utf8(token), Expiration.from(ttl), SetOption.ifAbsent()))
+		return this.<Boolean>callAsync(SwrStoreException.Operation.LEASE, key, (redis) -> setIfAbsent(redis, key, token, ttl))
 			.handle((taken, failure) -> {
 				if (failure == null) {
 					return Boolean.TRUE.equals(taken);
@@ -375,6 +354,10 @@ public final class RedisGateway implements AutoCloseable {
 				}
 				throw (failure instanceof RuntimeException runtime) ? runtime : new IllegalStateException(failure);
 			});
+	}
+
+	private static Mono<Boolean> setIfAbsent(ReactiveRedisConnection redis, String key, String token, Duration ttl) {
+		return redis.stringCommands().set(utf8(key), utf8(token), Expiration.from(ttl), SetOption.ifAbsent());
 	}
 
 	/** Sends the compare-and-delete of a lease whose SET timed out, and does not wait for it. */

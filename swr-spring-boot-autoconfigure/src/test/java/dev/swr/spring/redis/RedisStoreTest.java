@@ -164,7 +164,8 @@ class RedisStoreTest {
 				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(SwrStoreException.Reason.TIMEOUT));
 			connectAllowed.countDown();
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
-				gateway.set(this.prefix + "k", new byte[] { 1 }, System.currentTimeMillis() + 60_000);
+				gateway.write(this.prefix + "k", this.prefix + "lease:k", new byte[] { 1 }, System.currentTimeMillis() + 60_000,
+						null);
 				assertThat(gateway.get(this.prefix + "k")).containsExactly(1);
 			});
 			assertThat(cancelled).as("connect interrupted").isFalse();
