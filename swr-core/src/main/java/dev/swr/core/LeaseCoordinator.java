@@ -32,12 +32,17 @@ final class LeaseCoordinator<K, V> {
 
 	private final long lockWaitNanos;
 
+	/** Between two reads of the store while another instance loads: lock-wait / 20, within 5–50 ms. */
+	private final long pollPauseNanos;
+
 	LeaseCoordinator(GuardedStore<K, V> store, InstantSource clock, Duration ttl) {
 		this.store = store;
 		this.shared = (store.store instanceof SharedStore<K, V> sharedStore) ? sharedStore : null;
 		this.clock = clock;
 		this.ttl = ttl;
 		this.lockWaitNanos = (this.shared != null) ? this.shared.lockWait().toNanos() : 0;
+		this.pollPauseNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+				Math.min(this.lockWaitNanos / 20, TimeUnit.MILLISECONDS.toNanos(50)));
 	}
 
 	/** Whether cold loads take the lease and wait for another instance's load ({@code lock-wait} set). */
@@ -85,7 +90,7 @@ final class LeaseCoordinator<K, V> {
 	}
 
 	void release(K key, @Nullable String lease) {
-		if (lease == null || lease == LOCAL || this.shared == null) {
+		if (!fences(lease)) {
 			return;
 		}
 		try {
@@ -106,7 +111,8 @@ final class LeaseCoordinator<K, V> {
 		return found;
 	}
 
-	private void pollLater(K key, RefreshScheduler scheduler, long deadline, CompletableFuture<@Nullable SwrEntry<V>> found) {
+	private void pollLater(K key, RefreshScheduler scheduler, long deadline,
+			CompletableFuture<@Nullable SwrEntry<V>> found) {
 		long left = deadline - System.nanoTime();
 		if (left <= 0) {
 			found.complete(null);
@@ -119,19 +125,14 @@ final class LeaseCoordinator<K, V> {
 			else {
 				pollLater(key, scheduler, deadline, found);
 			}
-		}), Math.min(left, pollPause()));
-	}
-
-	private long pollPause() {
-		return Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(this.lockWaitNanos / 20, TimeUnit.MILLISECONDS.toNanos(50)));
+		}), Math.min(left, this.pollPauseNanos));
 	}
 
 	/** Polls the shared store for the entry another instance is loading, until {@code lock-wait} ends. */
 	@Nullable SwrEntry<V> awaitOtherInstance(K key) {
 		long deadline = System.nanoTime() + this.lockWaitNanos;
-		long pause = pollPause();
 		while (System.nanoTime() < deadline) {
-			LockSupport.parkNanos(this, pause);
+			LockSupport.parkNanos(this, this.pollPauseNanos);
 			if (Thread.currentThread().isInterrupted()) {
 				return null;
 			}

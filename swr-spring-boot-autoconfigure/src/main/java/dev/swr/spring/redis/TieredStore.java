@@ -109,8 +109,7 @@ final class TieredStore implements SharedStore<Object, Object> {
 			putLocal(key, text, entry);
 			if (dropsOf(text) != seen) {
 				// Dropped while we were filling it in: the drop may have missed what we put.
-				this.keysByText.remove(text, key);
-				this.local.evict(key);
+				evictLocal(key, text);
 			}
 		}
 		return entry;
@@ -149,8 +148,7 @@ final class TieredStore implements SharedStore<Object, Object> {
 			throw ex;
 		}
 		if (!written) {
-			this.keysByText.remove(text, key);
-			this.local.evict(key);
+			evictLocal(key, text);
 			return false;
 		}
 		fill(key, text, seen, entry);
@@ -161,8 +159,7 @@ final class TieredStore implements SharedStore<Object, Object> {
 	@Override
 	public void evict(Object key) {
 		String text = String.valueOf(key);
-		this.keysByText.remove(text, key);
-		this.local.evict(key);
+		evictLocal(key, text);
 		try {
 			this.shared.evict(key);
 		}
@@ -232,6 +229,12 @@ final class TieredStore implements SharedStore<Object, Object> {
 		if (key != null) {
 			this.local.evict(key);
 		}
+	}
+
+	/** Removes {@code key} from the first tier and its index: the index cleared before the tier, as the class says. */
+	private void evictLocal(Object key, String text) {
+		this.keysByText.remove(text, key);
+		this.local.evict(key);
 	}
 
 	/** Empties the first tier only, telling whether it held an entry. */
