@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.KeyScanCursor;
@@ -19,6 +20,8 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.util.FileSystemUtils;
 
@@ -146,16 +149,26 @@ public final class RedisCluster implements AutoCloseable {
 	public Map<Integer, Long> keysPerPrimary(String pattern) {
 		Map<Integer, Long> counts = new TreeMap<>();
 		for (int port : primaries()) {
-			RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-			try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-				connection.setTimeout(Duration.ofSeconds(5));
-				counts.put(port, count(connection, pattern));
-			}
-			finally {
-				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			}
+			counts.put(port, onServer(port, ByteArrayCodec.INSTANCE, Duration.ofSeconds(5),
+					(connection) -> count(connection, pattern)));
 		}
 		return counts;
+	}
+
+	/**
+	 * Runs {@code call} on a connection of its own to the server at {@code port}, each command
+	 * bounded by {@code timeout}; the client is shut down after.
+	 */
+	static <K, V, T> T onServer(int port, RedisCodec<K, V> codec, Duration timeout,
+			Function<StatefulRedisConnection<K, V>, T> call) {
+		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+		try (StatefulRedisConnection<K, V> connection = client.connect(codec)) {
+			connection.setTimeout(timeout);
+			return call.apply(connection);
+		}
+		finally {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
 	}
 
 	/** How many keys of one server match {@code pattern}, by SCAN. */
@@ -215,17 +228,13 @@ public final class RedisCluster implements AutoCloseable {
 
 	/** A primary, or a replica whose link to its primary is up (its first sync done). */
 	static boolean synced(int port) {
-		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			connection.setTimeout(Duration.ofSeconds(2));
-			String replication = connection.sync().info("replication");
+		try {
+			String replication = onServer(port, StringCodec.UTF8, Duration.ofSeconds(2),
+					(connection) -> connection.sync().info("replication"));
 			return replication.contains("role:master") || replication.contains("master_link_status:up");
 		}
 		catch (RuntimeException ex) {
 			return false;
-		}
-		finally {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
 	}
 
@@ -257,14 +266,8 @@ public final class RedisCluster implements AutoCloseable {
 	}
 
 	private static String adminText(int port, String subcommand) {
-		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			connection.setTimeout(Duration.ofSeconds(2));
-			return subcommand.equals("info") ? connection.sync().clusterInfo() : connection.sync().clusterNodes();
-		}
-		finally {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-		}
+		return onServer(port, StringCodec.UTF8, Duration.ofSeconds(2),
+				(connection) -> subcommand.equals("info") ? connection.sync().clusterInfo() : connection.sync().clusterNodes());
 	}
 
 	/** {@code <id> 127.0.0.1:7000@17000 ...} → 7000. */

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import org.springframework.util.FileSystemUtils;
 
@@ -153,29 +153,19 @@ final class RedisSentinels implements AutoCloseable {
 	}
 
 	private String role(int port) {
-		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			connection.setTimeout(Duration.ofSeconds(2));
-			return String.valueOf(connection.sync().role().get(0));
+		try {
+			return RedisCluster.onServer(port, StringCodec.UTF8, Duration.ofSeconds(2),
+					(connection) -> String.valueOf(connection.sync().role().get(0)));
 		}
 		catch (RuntimeException ex) {
 			return "";
-		}
-		finally {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
 	}
 
 	/** How many keys of the primary match {@code pattern}. */
 	long keysMatching(String pattern) {
-		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", primary()));
-		try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-			connection.setTimeout(Duration.ofSeconds(5));
-			return RedisCluster.count(connection, pattern);
-		}
-		finally {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-		}
+		return RedisCluster.onServer(primary(), ByteArrayCodec.INSTANCE, Duration.ofSeconds(5),
+				(connection) -> RedisCluster.count(connection, pattern));
 	}
 
 	private static <T> T withSentinel(int port, java.util.function.Function<StatefulRedisSentinelConnection<String, String>, T> call) {
