@@ -28,12 +28,21 @@ final class Flight<V> {
 	/** Whether a loaded value is written; {@code null} writes every value. */
 	final @Nullable Predicate<? super V> storeIf;
 
+	/** The tags a loaded value is written with; {@code null} for none. */
+	final @Nullable SwrTagger<? super V> tagger;
+
+	/** When the load was asked for (epoch millis): the written entry's {@code writtenAt}. */
+	final long startedAt;
+
 	/** Set, under the flight's lock, when an evict, put or clear made this load's result obsolete. */
 	private boolean superseded;
 
-	Flight(LoadTrigger trigger, @Nullable Predicate<? super V> storeIf) {
+	Flight(LoadTrigger trigger, @Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger,
+			long startedAt) {
 		this.trigger = trigger;
 		this.storeIf = storeIf;
+		this.tagger = tagger;
+		this.startedAt = startedAt;
 	}
 
 	synchronized void supersede() {

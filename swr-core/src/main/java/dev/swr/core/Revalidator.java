@@ -2,6 +2,7 @@ package dev.swr.core;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -335,7 +336,7 @@ final class Revalidator<K, V> {
 		if (running != null) {
 			return running;
 		}
-		Flight<V> mine = new Flight<>(LoadTrigger.MISS, source.storeIf);
+		Flight<V> mine = new Flight<>(LoadTrigger.MISS, source.storeIf, source.tagger, this.clock.millis());
 		running = this.flights.claim(key, mine);
 		if (running != null) {
 			return running;
@@ -520,7 +521,7 @@ final class Revalidator<K, V> {
 		if (guard != null && !guard.tryAcquirePermission()) {
 			return skipped(SkipReason.CIRCUIT_OPEN, SkipReason.CIRCUIT_OPEN);
 		}
-		Flight<V> flight = new Flight<>(trigger, source.storeIf);
+		Flight<V> flight = new Flight<>(trigger, source.storeIf, source.tagger, now);
 		Flight<V> raced = this.flights.claim(key, flight);
 		if (raced != null) {
 			releasePermission(guard);
@@ -652,21 +653,27 @@ final class Revalidator<K, V> {
 	 * place either).
 	 */
 	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight, @Nullable String lease) {
+		List<String> tags = this.entries.tags(key, value, flight.tagger);
 		// The lock orders this write against supersede(): either the write lands first and the
 		// evict that follows removes it, or the flag is seen and nothing is written.
 		synchronized (flight) {
 			long now = this.clock.millis();
+			SwrEntry<V> entry = this.entries.create(key, value, now, flight.startedAt, tags);
 			if (flight.isSuperseded()) {
-				return this.entries.create(key, value, now);
+				return entry;
 			}
 			if (flight.storeIf != null && !flight.storeIf.test(value)) {
 				this.store.evict(key);
-				return this.entries.create(key, value, now);
+				return entry;
 			}
-			if (!this.leases.fences(lease) || (value == null && !this.policy.cacheNulls())) {
-				return write(key, value, now, false);
+			if (value == null && !this.policy.cacheNulls()) {
+				this.store.evict(key);
+				return entry;
 			}
-			SwrEntry<V> entry = this.entries.create(key, value, now);
+			if (!this.leases.fences(lease)) {
+				this.store.put(key, entry);
+				return entry;
+			}
 			if (Boolean.FALSE.equals(this.store.putFenced(key, entry, lease))) {
 				// Something newer may be stored: the waiters get this load's value, the store keeps its own.
 				this.stats.recordSkip(SkipReason.LEASE_LOST);
@@ -756,8 +763,12 @@ final class Revalidator<K, V> {
 		/** Whether a loaded value is written; {@code null} writes every value. */
 		final @Nullable Predicate<? super V> storeIf;
 
-		Source(@Nullable Predicate<? super V> storeIf) {
+		/** The tags a loaded value is written with; {@code null} for none. */
+		final @Nullable SwrTagger<? super V> tagger;
+
+		Source(@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
 			this.storeIf = storeIf;
+			this.tagger = tagger;
 		}
 
 		abstract @Nullable V call(K key) throws Exception;
@@ -771,8 +782,8 @@ final class Revalidator<K, V> {
 		}
 
 		static <K, V> Source<K, V> blocking(SwrLoader<? super K, ? extends V> loader,
-				@Nullable Predicate<? super V> storeIf) {
-			return new Source<>(storeIf) {
+				@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
+			return new Source<>(storeIf, tagger) {
 
 				@Override
 				@Nullable V call(K key) throws Exception {
@@ -783,8 +794,8 @@ final class Revalidator<K, V> {
 		}
 
 		static <K, V> Source<K, V> async(SwrAsyncLoader<? super K, ? extends V> loader,
-				@Nullable Predicate<? super V> storeIf) {
-			return new Source<>(storeIf) {
+				@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
+			return new Source<>(storeIf, tagger) {
 
 				/** On a refresh thread: waits for the future; the refresh timeout interrupts the wait. */
 				@Override

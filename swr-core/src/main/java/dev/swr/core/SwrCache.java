@@ -1,5 +1,6 @@
 package dev.swr.core;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -57,12 +58,15 @@ public final class SwrCache<K, V> {
 
 	private final @Nullable CircuitBreaker breaker;
 
+	private final TagLedger tags;
+
 	/** Whether the store may wait on I/O: asynchronous callers then read it asynchronously. */
 	private final boolean readsBlock;
 
 	SwrCache(String name, SwrPolicy policy, SwrStore<K, V> store, InstantSource clock, RefreshScheduler scheduler,
 			@Nullable CircuitBreaker breaker, @Nullable Function<Object, CircuitBreaker> breakers,
-			@Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener, SwrErrorHandler errorHandler) {
+			@Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener, SwrErrorHandler errorHandler,
+			Duration tagCheckInterval) {
 		this.name = name;
 		this.policy = policy;
 		this.store = store;
@@ -70,6 +74,8 @@ public final class SwrCache<K, V> {
 		this.breaker = breaker;
 		this.readsBlock = store.blocksOnRead();
 		this.guarded = new GuardedStore<>(store, name, this.stats, errorHandler);
+		this.tags = new TagLedger(store.tagMarks(), clock, tagCheckInterval, tagRetention(policy, ttlPolicy),
+				this.guarded);
 		this.revalidator = new Revalidator<>(name, policy, this.guarded, clock, scheduler, breaker, breakers,
 				new EntryFactory<>(name, policy, ttlPolicy), listener, this.stats);
 	}
@@ -96,12 +102,12 @@ public final class SwrCache<K, V> {
 	public @Nullable V get(K key, SwrLoader<? super K, ? extends V> loader) {
 		requireArguments(key, loader);
 		long now = this.clock.millis();
-		SwrEntry<V> entry = read(key);
+		SwrEntry<V> entry = read(key, now);
 		if (entry != null && now < entry.freshUntil()) {
 			this.stats.recordGet(SwrStatus.HIT);
 			return entry.value();
 		}
-		return this.revalidator.read(key, Revalidator.Source.blocking(loader, null), entry, now).value();
+		return this.revalidator.read(key, Revalidator.Source.blocking(loader, null, null), entry, now).value();
 	}
 
 	/**
@@ -126,16 +132,30 @@ public final class SwrCache<K, V> {
 	 */
 	public SwrResult<V> getWithStatus(K key, SwrLoader<? super K, ? extends V> loader,
 			@Nullable Predicate<? super V> storeIf) {
+		return getWithStatus(key, loader, storeIf, null);
+	}
+
+	/**
+	 * Like {@link #getWithStatus(Object, SwrLoader, Predicate)}, writing a loaded value with the tags
+	 * {@code tagger} gives it, for {@link #evictByTag}.
+	 * @param key the key
+	 * @param loader loads the value on a miss or a refresh
+	 * @param storeIf decides whether a loaded value is cached; {@code null} caches every value
+	 * @param tagger the tags of a loaded value; {@code null} for none
+	 * @return the value and its status
+	 */
+	public SwrResult<V> getWithStatus(K key, SwrLoader<? super K, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
 		requireArguments(key, loader);
 		long now = this.clock.millis();
-		SwrEntry<V> entry = read(key);
+		SwrEntry<V> entry = read(key, now);
 		SwrResult<V> result;
 		if (entry != null && now < entry.freshUntil()) {
 			this.stats.recordGet(SwrStatus.HIT);
 			result = new SwrResult<>(entry.value(), SwrStatus.HIT);
 		}
 		else {
-			result = this.revalidator.read(key, Revalidator.Source.blocking(loader, storeIf), entry, now);
+			result = this.revalidator.read(key, Revalidator.Source.blocking(loader, storeIf, tagger), entry, now);
 		}
 		SwrStatus.track(result.status());
 		return result;
@@ -155,16 +175,33 @@ public final class SwrCache<K, V> {
 	 */
 	public <C> @Nullable V getTracked(K key, C context, SwrContextLoader<? super K, ? super C, ? extends V> loader,
 			@Nullable Predicate<? super V> storeIf) {
+		return getTracked(key, context, loader, storeIf, null);
+	}
+
+	/**
+	 * Like {@link #getTracked(Object, Object, SwrContextLoader, Predicate)}, writing a loaded value
+	 * with the tags {@code tagger} gives it, for {@link #evictByTag}.
+	 * @param key the key
+	 * @param context handed to {@code loader} whenever it loads
+	 * @param loader loads the value on a miss or a refresh
+	 * @param storeIf decides whether a loaded value is cached; {@code null} caches every value
+	 * @param tagger the tags of a loaded value; {@code null} for none
+	 * @param <C> the context type
+	 * @return the value, possibly {@code null} when null results are loaded or cached
+	 */
+	public <C> @Nullable V getTracked(K key, C context, SwrContextLoader<? super K, ? super C, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
 		requireArguments(key, loader);
 		long now = this.clock.millis();
-		SwrEntry<V> entry = read(key);
+		SwrEntry<V> entry = read(key, now);
 		if (entry != null && now < entry.freshUntil()) {
 			this.stats.recordGet(SwrStatus.HIT);
 			SwrStatus.track(SwrStatus.HIT);
 			return entry.value();
 		}
 		SwrLoader<K, V> bound = (loading) -> loader.load(loading, context);
-		SwrResult<V> result = this.revalidator.read(key, Revalidator.Source.blocking(bound, storeIf), entry, now);
+		SwrResult<V> result = this.revalidator.read(key, Revalidator.Source.blocking(bound, storeIf, tagger), entry,
+				now);
 		SwrStatus.track(result.status());
 		return result.value();
 	}
@@ -197,27 +234,49 @@ public final class SwrCache<K, V> {
 	 */
 	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader,
 			@Nullable Predicate<? super V> storeIf) {
+		return getAsync(key, loader, storeIf, null);
+	}
+
+	/**
+	 * Like {@link #getAsync(Object, SwrAsyncLoader, Predicate)}, writing a loaded value with the tags
+	 * {@code tagger} gives it, for {@link #evictByTag}.
+	 * @param key the key
+	 * @param loader starts a load and returns its future
+	 * @param storeIf decides whether a loaded value is cached; {@code null} caches every value
+	 * @param tagger the tags of a loaded value; {@code null} for none
+	 * @return the value and its status
+	 */
+	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader,
+			@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
 		requireArguments(key, loader);
+		Revalidator.Source<K, V> source = Revalidator.Source.async(loader, storeIf, tagger);
 		if (!this.readsBlock) {
-			return answerAsync(key, read(key), loader, storeIf);
+			long now = this.clock.millis();
+			return answerAsync(key, read(key, now), source);
 		}
 		// A remote store: read without blocking this thread (it may be an event loop), and go on
 		// where the answer may block again (a write), off the store client's event loop.
-		CompletableFuture<@Nullable SwrEntry<V>> reading = readAsync(key);
-		if (reading.isDone()) {
-			return answerAsync(key, reading.join(), loader, storeIf);
+		return answerAsync(key, readAsync(key), source);
+	}
+
+	/** Answers once the store's read, then the check of its tags, completed; off the store's event loop. */
+	private CompletableFuture<SwrResult<V>> answerAsync(K key, CompletableFuture<@Nullable SwrEntry<V>> reading,
+			Revalidator.Source<K, V> source) {
+		CompletableFuture<@Nullable SwrEntry<V>> checked = reading.isDone() ? checkTagsAsync(reading.join())
+				: reading.thenCompose(this::checkTagsAsync);
+		if (checked.isDone()) {
+			return answerAsync(key, checked.join(), source);
 		}
-		return reading.thenComposeAsync((entry) -> answerAsync(key, entry, loader, storeIf),
-				this.revalidator::continueOffLoop);
+		return checked.thenComposeAsync((entry) -> answerAsync(key, entry, source), this.revalidator::continueOffLoop);
 	}
 
 	private CompletableFuture<SwrResult<V>> answerAsync(K key, @Nullable SwrEntry<V> entry,
-			SwrAsyncLoader<? super K, ? extends V> loader, @Nullable Predicate<? super V> storeIf) {
+			Revalidator.Source<K, V> source) {
 		long now = this.clock.millis();
 		if (entry != null && now < entry.freshUntil()) {
 			return this.revalidator.completed(entry.value(), SwrStatus.HIT);
 		}
-		return this.revalidator.readAsync(key, Revalidator.Source.async(loader, storeIf), entry, now);
+		return this.revalidator.readAsync(key, source, entry, now);
 	}
 
 	/**
@@ -228,8 +287,8 @@ public final class SwrCache<K, V> {
 	 */
 	public CompletableFuture<@Nullable SwrEntry<V>> getEntryAsync(K key) {
 		requireKey(key);
-		return readAsync(key).thenApply((entry) -> (entry != null && this.clock.millis() < entry.expiresAt()) ? entry
-				: null);
+		return readAsync(key).thenCompose(this::checkTagsAsync)
+			.thenApply((entry) -> (entry != null && this.clock.millis() < entry.expiresAt()) ? entry : null);
 	}
 
 	/** The store's asynchronous read: a failing store is a miss, counted and reported. */
@@ -245,8 +304,9 @@ public final class SwrCache<K, V> {
 	 */
 	public @Nullable SwrEntry<V> getEntry(K key) {
 		requireKey(key);
-		SwrEntry<V> entry = read(key);
-		return (entry != null && this.clock.millis() < entry.expiresAt()) ? entry : null;
+		long now = this.clock.millis();
+		SwrEntry<V> entry = read(key, now);
+		return (entry != null && now < entry.expiresAt()) ? entry : null;
 	}
 
 	/**
@@ -295,6 +355,49 @@ public final class SwrCache<K, V> {
 		return this.guarded.clear(true);
 	}
 
+	/**
+	 * Evicts every entry carrying {@code tag}, on every instance that shares the store: hard, the
+	 * entries are gone (the next read loads); soft, they are stale (served {@code STALE} while
+	 * refreshed, as far as their stale window goes). Entries are not looked up: the eviction is a
+	 * mark that reads of tagged entries check, so it costs the same whatever the number of entries,
+	 * and it covers loads running now (they started before it) even when they land after it.
+	 * @param tag the tag
+	 * @param soft whether entries become stale rather than absent
+	 * @return whether the eviction was recorded in the shared store too; {@code false} when that
+	 * failed (counted and reported): it holds on this instance, others may not know of it
+	 */
+	public boolean evictByTag(String tag, boolean soft) {
+		try {
+			evictByTagOrThrow(tag, soft);
+			return true;
+		}
+		catch (SwrStoreException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Like {@link #evictByTag}, for a caller that must know whether every instance will see the
+	 * eviction, such as an operator's request.
+	 * @param tag the tag
+	 * @param soft whether entries become stale rather than absent
+	 * @throws SwrStoreException if the shared store failed (counted and reported): the eviction holds
+	 * on this instance only
+	 * @throws IllegalArgumentException if {@code tag} is null or blank
+	 */
+	public void evictByTagOrThrow(String tag, boolean soft) {
+		if (tag == null || tag.isBlank()) {
+			throw new IllegalArgumentException("'tag' must not be null or blank");
+		}
+		try {
+			this.tags.mark(tag, soft, this.clock.millis());
+		}
+		catch (RuntimeException ex) {
+			throw this.guarded.failed(tag, SwrStoreException.Operation.EVICT, ex);
+		}
+		this.stats.recordEviction();
+	}
+
 	/** The cache's name. */
 	public String name() {
 		return this.name;
@@ -320,15 +423,36 @@ public final class SwrCache<K, V> {
 		return "SwrCache[" + this.name + ", " + this.store.kind() + "]";
 	}
 
-	/** The hot path's store read: a failing store is a miss, counted and reported. */
-	private @Nullable SwrEntry<V> read(K key) {
+	/**
+	 * The hot path's store read: a failing store is a miss, counted and reported. A tagged entry is
+	 * checked against its tags' evictions; an untagged one costs one more field read.
+	 */
+	private @Nullable SwrEntry<V> read(K key, long now) {
+		SwrEntry<V> entry;
 		try {
-			return this.store.get(key);
+			entry = this.store.get(key);
 		}
 		catch (RuntimeException ex) {
 			this.guarded.failed(key, SwrStoreException.Operation.GET, ex);
 			return null;
 		}
+		return (entry == null || entry.tags().isEmpty()) ? entry : this.tags.check(entry, now);
+	}
+
+	private CompletableFuture<@Nullable SwrEntry<V>> checkTagsAsync(@Nullable SwrEntry<V> entry) {
+		return (entry == null || entry.tags().isEmpty()) ? CompletableFuture.completedFuture(entry)
+				: this.tags.checkAsync(entry, this.clock.millis());
+	}
+
+	/**
+	 * How long a tag's eviction must be remembered: as long as an entry written before it may live.
+	 * A TTL policy may give a value longer windows than the policy's: then at least a day.
+	 */
+	private static Duration tagRetention(SwrPolicy policy, @Nullable SwrTtlPolicy ttlPolicy) {
+		EntryWindows windows = policy.windows();
+		Duration lifetime = windows.fresh().plus(windows.stale()).plus(windows.expired());
+		Duration floor = (ttlPolicy != null) ? Duration.ofDays(1) : Duration.ofMinutes(1);
+		return (lifetime.compareTo(floor) > 0) ? lifetime : floor;
 	}
 
 	private static void requireArguments(Object key, Object loader) {

@@ -223,6 +223,8 @@ public final class SwrEngine implements AutoCloseable {
 
 		private @Nullable SwrTtlPolicy ttlPolicy;
 
+		private Duration tagCheckInterval = Duration.ofSeconds(1);
+
 		private CacheBuilder(String name) {
 			this.name = name;
 		}
@@ -270,6 +272,20 @@ public final class SwrEngine implements AutoCloseable {
 		}
 
 		/**
+		 * How long what the cache knows of a tag's evictions serves before the store is asked again
+		 * (default 1 second), when the store keeps tag marks ({@link SwrStore#tagMarks()}): the
+		 * longest an eviction made on another instance can go unseen here should its message be lost.
+		 * {@code 0} asks the store at every read of a tagged entry.
+		 */
+		public CacheBuilder<K, V> tagCheckInterval(Duration tagCheckInterval) {
+			if (tagCheckInterval == null || tagCheckInterval.isNegative()) {
+				throw new IllegalArgumentException("'tagCheckInterval' must be zero or positive, was " + tagCheckInterval);
+			}
+			this.tagCheckInterval = tagCheckInterval;
+			return this;
+		}
+
+		/**
 		 * Builds the cache and registers it under its name.
 		 * @throws IllegalArgumentException if the engine has a cache of that name already, or the
 		 * maximum size is not positive
@@ -283,8 +299,7 @@ public final class SwrEngine implements AutoCloseable {
 					: new MemoryStore<>(this.maximumSize, SwrEngine.this.clock);
 			SwrCache<K, V> cache = new SwrCache<>(this.name, this.policy, chosen, SwrEngine.this.clock,
 					SwrEngine.this.scheduler, this.circuitBreaker, this.circuitBreakers, this.ttlPolicy,
-					SwrEngine.this.loadListener,
-					SwrEngine.this.errorHandler);
+					SwrEngine.this.loadListener, SwrEngine.this.errorHandler, this.tagCheckInterval);
 			if (SwrEngine.this.caches.putIfAbsent(this.name, cache) != null) {
 				throw new IllegalArgumentException("Cache '" + this.name + "' is defined twice");
 			}

@@ -71,6 +71,15 @@ public interface SwrStore<K, V> {
 		return true;
 	}
 
+	/**
+	 * Where this store keeps the tag evictions of its cache so that every instance sharing it (and a
+	 * restarted one, for a persistent store) sees them; {@code null} by default, for a store of one
+	 * instance in memory: the engine then keeps them in memory.
+	 */
+	default @Nullable TagMarkStore tagMarks() {
+		return null;
+	}
+
 	/** A short name of the kind of store, such as {@code memory} or {@code redis}, for diagnostics. */
 	String kind();
 

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStoreException;
@@ -21,11 +22,14 @@ import tools.jackson.databind.type.TypeFactory;
  * <pre>
  * 0..1   magic 0x53 0x57 ("SW")
  * 2      format version, 1
- * 3      flags: bit0 NULL_VALUE, bit1 GZIP, bit2 ZSTD, bit3 TYPE_NAME
+ * 3      flags: bit0 NULL_VALUE, bit1 GZIP, bit2 ZSTD, bit3 TYPE_NAME, bit4 TAGS
  * 4..35  writtenAt, freshUntil, staleUntil, expiresAt (epoch millis, four longs)
- * 36..   payload, compressed if GZIP or ZSTD is set; once decompressed, with TYPE_NAME an
+ * 36..   with TAGS: an unsigned byte count (1 to 32), then per tag an unsigned 16-bit length and
+ *        that many bytes of UTF-8; never compressed
+ * ..     payload, compressed if GZIP or ZSTD is set; once decompressed, with TYPE_NAME an
  *        unsigned 16-bit length and that many bytes of UTF-8 class name, then the serializer's bytes
  * </pre>
+ * An untagged entry has no TAGS section, so its envelope is the same as before tags existed.
  * A null value has the NULL_VALUE flag and an empty payload. A payload is compressed only when the
  * serializer's bytes are at least the compression threshold.
  * <p>
@@ -57,7 +61,16 @@ public final class EnvelopeCodec {
 
 	static final int FLAG_TYPE_NAME = 1 << 3;
 
-	private static final int KNOWN_FLAGS = FLAG_NULL_VALUE | FLAG_GZIP | FLAG_ZSTD | FLAG_TYPE_NAME;
+	static final int FLAG_TAGS = 1 << 4;
+
+	private static final int KNOWN_FLAGS = FLAG_NULL_VALUE | FLAG_GZIP | FLAG_ZSTD | FLAG_TYPE_NAME | FLAG_TAGS;
+
+	/** The most tags an envelope holds, and the longest tag in UTF-8 bytes. */
+	private static final int MAX_TAGS = 32;
+
+	private static final int MAX_TAG_BYTES = 1024;
+
+	private static final byte[] EMPTY = new byte[0];
 
 	private static final int MAX_TYPE_NAME_BYTES = 0xFFFF;
 
@@ -102,10 +115,12 @@ public final class EnvelopeCodec {
 		requireArgument(entry, "entry");
 		requireArgument(type, "type");
 		Object value = entry.value();
+		byte[] tags = encodeTags(entry);
+		int tagFlag = (tags.length > 0) ? FLAG_TAGS : 0;
 		if (value == null) {
-			return header(entry, FLAG_NULL_VALUE, 0).array();
+			return header(entry, FLAG_NULL_VALUE | tagFlag, tags.length).put(tags).array();
 		}
-		int flags = 0;
+		int flags = tagFlag;
 		byte[] typeName = null;
 		JavaType writeType = type;
 		if (isUntyped(type)) {
@@ -138,7 +153,7 @@ public final class EnvelopeCodec {
 			payload = this.compression.compress(payload);
 			flags |= (this.compression == Compression.GZIP) ? FLAG_GZIP : FLAG_ZSTD;
 		}
-		return header(entry, flags, payload.length).put(payload).array();
+		return header(entry, flags, tags.length + payload.length).put(tags).put(payload).array();
 	}
 
 	/**
@@ -189,18 +204,20 @@ public final class EnvelopeCodec {
 			throw SwrSerializationException.corrupt("Envelope instants out of order: writtenAt=" + writtenAt
 					+ ", freshUntil=" + freshUntil + ", staleUntil=" + staleUntil + ", expiresAt=" + expiresAt);
 		}
-		int payloadLength = bytes.length - HEADER_LENGTH;
+		List<String> tags = ((flags & FLAG_TAGS) != 0) ? decodeTags(buffer) : List.of();
+		int payloadOffset = buffer.position();
+		int payloadLength = bytes.length - payloadOffset;
 		if ((flags & FLAG_NULL_VALUE) != 0) {
 			if (payloadLength != 0) {
 				throw SwrSerializationException.corrupt("Null-value envelope has a payload of " + payloadLength + " bytes");
 			}
-			return new SwrEntry<>(null, writtenAt, freshUntil, staleUntil, expiresAt);
+			return new SwrEntry<>(null, writtenAt, freshUntil, staleUntil, expiresAt, tags);
 		}
 		if (payloadLength > maxStoredPayload(this.maxValueSize)) {
 			throw SwrSerializationException.tooLarge("Stored payload of " + payloadLength
 					+ " bytes is larger than the max-value-size of " + this.maxValueSize + " bytes");
 		}
-		byte[] payload = compressionOf(flags).decompress(bytes, HEADER_LENGTH, payloadLength, this.maxValueSize);
+		byte[] payload = compressionOf(flags).decompress(bytes, payloadOffset, payloadLength, this.maxValueSize);
 		int valueOffset = 0;
 		JavaType readType = type;
 		if ((flags & FLAG_TYPE_NAME) != 0) {
@@ -220,7 +237,58 @@ public final class EnvelopeCodec {
 		}
 		byte[] serialized = (valueOffset == 0) ? payload : Arrays.copyOfRange(payload, valueOffset, payload.length);
 		Object value = deserialize(serialized, readType);
-		return new SwrEntry<>(value, writtenAt, freshUntil, staleUntil, expiresAt);
+		return new SwrEntry<>(value, writtenAt, freshUntil, staleUntil, expiresAt, tags);
+	}
+
+	/** The TAGS section of {@code entry}, empty for an untagged entry. */
+	private static byte[] encodeTags(SwrEntry<?> entry) {
+		List<String> tags = entry.tags();
+		if (tags.isEmpty()) {
+			return EMPTY;
+		}
+		if (tags.size() > MAX_TAGS) {
+			throw new SwrSerializationException(SwrStoreException.Reason.SERIALIZATION,
+					"Entry has " + tags.size() + " tags; an envelope holds at most " + MAX_TAGS);
+		}
+		byte[][] encoded = new byte[tags.size()][];
+		int length = 1;
+		for (int i = 0; i < encoded.length; i++) {
+			encoded[i] = tags.get(i).getBytes(StandardCharsets.UTF_8);
+			if (encoded[i].length > MAX_TAG_BYTES) {
+				throw new SwrSerializationException(SwrStoreException.Reason.SERIALIZATION, "Tag of "
+						+ encoded[i].length + " bytes is longer than " + MAX_TAG_BYTES);
+			}
+			length += 2 + encoded[i].length;
+		}
+		ByteBuffer section = ByteBuffer.allocate(length).put((byte) encoded.length);
+		for (byte[] tag : encoded) {
+			section.putShort((short) tag.length).put(tag);
+		}
+		return section.array();
+	}
+
+	/** Reads the TAGS section at the buffer's position, leaving it at the payload. */
+	private static List<String> decodeTags(ByteBuffer buffer) {
+		if (buffer.remaining() < 1) {
+			throw SwrSerializationException.corrupt("Envelope is truncated: no room for the tag count");
+		}
+		int count = buffer.get() & 0xFF;
+		if (count == 0 || count > MAX_TAGS) {
+			throw SwrSerializationException.corrupt("Envelope has " + count + " tags; 1 to " + MAX_TAGS + " expected");
+		}
+		String[] tags = new String[count];
+		for (int i = 0; i < count; i++) {
+			if (buffer.remaining() < 2) {
+				throw SwrSerializationException.corrupt("Envelope is truncated: no room for the length of tag " + i);
+			}
+			int length = buffer.getShort() & 0xFFFF;
+			if (length == 0 || length > MAX_TAG_BYTES || buffer.remaining() < length) {
+				throw SwrSerializationException.corrupt("Tag " + i + " of " + length + " bytes does not fit: "
+						+ buffer.remaining() + " bytes left, at most " + MAX_TAG_BYTES + " allowed");
+			}
+			tags[i] = decodeUtf8(buffer, length, "tag " + i);
+		}
+		return List.of(tags);
 	}
 
 	/** The payload format. */
@@ -306,8 +374,8 @@ public final class EnvelopeCodec {
 		if ((flags & FLAG_GZIP) != 0 && (flags & FLAG_ZSTD) != 0) {
 			throw SwrSerializationException.corrupt("Envelope claims both GZIP and ZSTD compression");
 		}
-		// The encoder writes a null value with no other flag; anything else was not written by it.
-		if ((flags & FLAG_NULL_VALUE) != 0 && flags != FLAG_NULL_VALUE) {
+		// The encoder writes a null value with no other flag but TAGS; anything else was not written by it.
+		if ((flags & FLAG_NULL_VALUE) != 0 && (flags & ~FLAG_TAGS) != FLAG_NULL_VALUE) {
 			throw SwrSerializationException.corrupt("Null-value envelope has other flags 0x" + Integer.toHexString(flags));
 		}
 	}
@@ -320,16 +388,22 @@ public final class EnvelopeCodec {
 	}
 
 	private static String decodeName(byte[] payload, int nameLength) {
+		return decodeUtf8(ByteBuffer.wrap(payload, 2, nameLength), nameLength, "Class name");
+	}
+
+	/** The next {@code length} bytes of {@code buffer} as strict UTF-8: malformed bytes are corruption. */
+	private static String decodeUtf8(ByteBuffer buffer, int length, String what) {
+		ByteBuffer slice = buffer.slice(buffer.position(), length);
+		buffer.position(buffer.position() + length);
 		try {
-			// Strict decoding: malformed UTF-8 is corruption, not a name with replacement characters.
-			CharBuffer name = StandardCharsets.UTF_8.newDecoder()
+			CharBuffer text = StandardCharsets.UTF_8.newDecoder()
 					.onMalformedInput(CodingErrorAction.REPORT)
 					.onUnmappableCharacter(CodingErrorAction.REPORT)
-					.decode(ByteBuffer.wrap(payload, 2, nameLength));
-			return name.toString();
+					.decode(slice);
+			return text.toString();
 		}
 		catch (CharacterCodingException ex) {
-			throw SwrSerializationException.corrupt("Class name is not valid UTF-8", ex);
+			throw SwrSerializationException.corrupt(what + " is not valid UTF-8", ex);
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import tools.jackson.databind.JavaType;
 
 import static dev.swr.core.serial.TestEnvelopes.STRING;
 import static dev.swr.core.serial.TestEnvelopes.TYPES;
+import static dev.swr.core.serial.TestEnvelopes.WRITTEN_AT;
 import static dev.swr.core.serial.TestEnvelopes.entry;
 import static dev.swr.core.serial.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,9 +177,50 @@ class EnvelopeCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(ints = { 0x10, 0x20, 0x40, 0x80, 0xF0 })
+	@ValueSource(ints = { 0x20, 0x40, 0x80, 0xE0 })
 	void flagsWithUnknownBitsAreCorrupt(int unknownBit) {
 		assertCorrupt(envelope(unknownBit, "\"x\"".getBytes(StandardCharsets.UTF_8)), "flags");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Compression.class)
+	void tagsRoundTripBesideTheValueAndAreNeverCompressed(Compression compression) {
+		EnvelopeCodec codec = codec(compression);
+		SwrEntry<String> tagged = new SwrEntry<>("x".repeat(4096), WRITTEN_AT, WRITTEN_AT + 1, WRITTEN_AT + 2,
+				WRITTEN_AT + 3, List.of("books", "tenant:ä€", "t".repeat(256)));
+		byte[] bytes = codec.encode(tagged, STRING);
+		assertThat(bytes[3] & EnvelopeCodec.FLAG_TAGS).isNotZero();
+		assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("books");
+		assertThat(codec.decode(bytes, STRING)).isEqualTo(tagged);
+		SwrEntry<String> taggedNull = new SwrEntry<>(null, WRITTEN_AT, WRITTEN_AT, WRITTEN_AT, WRITTEN_AT, List.of("a"));
+		assertThat(codec.decode(codec.encode(taggedNull, STRING), STRING)).isEqualTo(taggedNull);
+	}
+
+	@Test
+	void anUntaggedEnvelopeHasNoTagSectionSoOlderReadersReadIt() {
+		byte[] bytes = codec(Compression.NONE).encode(entry("x"), STRING);
+		assertThat(bytes[3] & EnvelopeCodec.FLAG_TAGS).isZero();
+		assertThat(bytes).hasSize(EnvelopeCodec.HEADER_LENGTH + "\"x\"".length());
+	}
+
+	@Test
+	void malformedTagSectionsAreCorrupt() {
+		byte[] payload = "\"x\"".getBytes(StandardCharsets.UTF_8);
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, new byte[0]), "tag count");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, concat(new byte[] { 0 }, payload)), "tags");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, concat(new byte[] { 33 }, payload)), "tags");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, new byte[] { 1, 0 }), "length of tag 0");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, new byte[] { 1, 0, 9, 'a' }), "does not fit");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, new byte[] { 1, 0, 0 }), "does not fit");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS, concat(new byte[] { 1, 0, 1, (byte) 0xC3 }, payload)), "UTF-8");
+		assertCorrupt(envelope(EnvelopeCodec.FLAG_TAGS | EnvelopeCodec.FLAG_NULL_VALUE, new byte[] { 1, 0, 1, 'a', 7 }),
+				"payload");
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
 	}
 
 	@Test
