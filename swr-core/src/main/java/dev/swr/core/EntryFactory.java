@@ -67,7 +67,8 @@ final class EntryFactory<K, V> {
 	 * @throws IllegalArgumentException naming the cache, the key and the bad tag
 	 */
 	List<String> tags(K key, @Nullable V value, @Nullable SwrTagger<? super V> tagger) {
-		if (tagger == null) {
+		// A cached null carries no tags: tag expressions are written for values (#result.category).
+		if (tagger == null || value == null) {
 			return List.of();
 		}
 		Collection<String> given = tagger.tagsOf(value);

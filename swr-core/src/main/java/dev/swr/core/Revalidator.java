@@ -39,20 +39,20 @@ final class Revalidator<K, V> {
 	private static final System.Logger logger = System.getLogger(SwrCache.class.getName());
 
 	/** A wait for a flight that ran out. */
-	private static final Throwable WAITED = new StacklessSignal("wait elapsed");
+	static final Throwable WAITED = new StacklessSignal("wait elapsed");
 
 	/** A wait for a flight that was interrupted. */
-	private static final Throwable INTERRUPTED = new StacklessSignal("wait interrupted");
+	static final Throwable INTERRUPTED = new StacklessSignal("wait interrupted");
 
-	private final String name;
+	final String name;
 
-	private final SwrPolicy policy;
+	final SwrPolicy policy;
 
-	private final GuardedStore<K, V> store;
+	final GuardedStore<K, V> store;
 
-	private final InstantSource clock;
+	final InstantSource clock;
 
-	private final RefreshScheduler scheduler;
+	final RefreshScheduler scheduler;
 
 	private final @Nullable CircuitBreaker breaker;
 
@@ -60,28 +60,28 @@ final class Revalidator<K, V> {
 
 	private final SwrLoadListener listener;
 
-	private final SwrStats stats;
+	final SwrStats stats;
 
-	private final SingleFlight<K, V> flights = new SingleFlight<>();
+	final SingleFlight<K, V> flights = new SingleFlight<>();
 
-	private final Cache<K, KeyBackoff> backoffs;
+	final Cache<K, KeyBackoff> backoffs;
 
 	private final LeaseCoordinator<K, V> leases;
 
 	private final EntryFactory<K, V> entries;
 
 	/** Bounds the cold loads of this cache running at once (max-concurrent-misses). */
-	private final Bulkhead misses;
+	final Bulkhead misses;
 
-	private final long expiredWaitNanos;
+	final long expiredWaitNanos;
 
-	private final long refreshTimeoutNanos;
+	final long refreshTimeoutNanos;
 
 	/** How long a cold reader waits: miss-timeout, capped by refresh-timeout (which bounds the load). */
-	private final long missWaitNanos;
+	final long missWaitNanos;
 
 	/** miss-timeout 0: cold loads run on the caller's thread, unbounded, as in v1. */
-	private final boolean inlineMisses;
+	final boolean inlineMisses;
 
 	Revalidator(String name, SwrPolicy policy, GuardedStore<K, V> store, InstantSource clock,
 			RefreshScheduler scheduler, @Nullable CircuitBreaker breaker,
@@ -282,7 +282,7 @@ final class Revalidator<K, V> {
 	 * it), or an exception thrown. Each try waits only what is left of the reader's one
 	 * {@code miss-timeout}.
 	 */
-	private @Nullable SwrResult<V> coldAnswer(K key, Flight<V> flight, @Nullable SwrEntry<V> loaded,
+	@Nullable SwrResult<V> coldAnswer(K key, Flight<V> flight, @Nullable SwrEntry<V> loaded,
 			@Nullable Throwable failure) {
 		if (failure == null) {
 			return answer(loaded.value(), SwrStatus.MISS);
@@ -304,7 +304,7 @@ final class Revalidator<K, V> {
 	}
 
 	/** The answer of an expired read once its refresh ended or the wait ran out. */
-	private SwrResult<V> expiredAnswer(SwrEntry<V> old, @Nullable SwrEntry<V> loaded, @Nullable Throwable failure) {
+	SwrResult<V> expiredAnswer(SwrEntry<V> old, @Nullable SwrEntry<V> loaded, @Nullable Throwable failure) {
 		if (failure == null) {
 			return answer(loaded.value(), SwrStatus.MISS);
 		}
@@ -637,7 +637,7 @@ final class Revalidator<K, V> {
 		loadEnded(key, trigger, outcome, nanos);
 	}
 
-	private void loadEnded(K key, LoadTrigger trigger, LoadOutcome outcome, long nanos) {
+	void loadEnded(Object key, LoadTrigger trigger, LoadOutcome outcome, long nanos) {
 		this.stats.recordLoad(trigger, outcome, nanos);
 		try {
 			this.listener.onLoad(this.name, key, trigger, outcome, nanos);
@@ -652,7 +652,7 @@ final class Revalidator<K, V> {
 	 * flight's {@code storeIf} refuses the value (then an older value must not be served in its
 	 * place either).
 	 */
-	private SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight, @Nullable String lease) {
+	SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight, @Nullable String lease) {
 		List<String> tags = this.entries.tags(key, value, flight.tagger);
 		// The lock orders this write against supersede(): either the write lands first and the
 		// evict that follows removes it, or the flag is seen and nothing is written.
@@ -727,7 +727,7 @@ final class Revalidator<K, V> {
 		return (this.breakers != null) ? this.breakers.apply(key) : null;
 	}
 
-	private static void releasePermission(@Nullable CircuitBreaker guard) {
+	static void releasePermission(@Nullable CircuitBreaker guard) {
 		if (guard != null) {
 			guard.releasePermission();
 		}

@@ -2,6 +2,8 @@ package dev.swr.core;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -60,6 +62,8 @@ public final class SwrCache<K, V> {
 
 	private final TagLedger tags;
 
+	private final BatchReads<K, V> batches;
+
 	/** Whether the store may wait on I/O: asynchronous callers then read it asynchronously. */
 	private final boolean readsBlock;
 
@@ -78,6 +82,7 @@ public final class SwrCache<K, V> {
 				this.guarded);
 		this.revalidator = new Revalidator<>(name, policy, this.guarded, clock, scheduler, breaker, breakers,
 				new EntryFactory<>(name, policy, ttlPolicy), listener, this.stats);
+		this.batches = new BatchReads<>(this.revalidator);
 	}
 
 	/**
@@ -222,6 +227,54 @@ public final class SwrCache<K, V> {
 	 */
 	public CompletableFuture<SwrResult<V>> getAsync(K key, SwrAsyncLoader<? super K, ? extends V> loader) {
 		return getAsync(key, loader, null);
+	}
+
+	/**
+	 * The values of many keys, each answered as {@link #getWithStatus} would answer it, with the keys
+	 * that need the source loaded by ONE call of {@code loader}: the absent and expired keys together
+	 * (their callers wait as for a read of one key), and the stale keys together, in the background.
+	 * A key another caller is loading is awaited, not loaded again. The status tracked for
+	 * {@link SwrStatus#last()} is the worst of the keys'.
+	 * @param keys the keys; duplicates are answered once
+	 * @param loader loads the keys the cache cannot serve; a key it leaves out is absent
+	 * @param storeIf decides, per key, whether a loaded value is cached; {@code null} caches every value
+	 * @param tagger the tags of each loaded value; {@code null} for none
+	 * @return each key's value and status, in the order of {@code keys}; an absent key's value is
+	 * {@code null}
+	 * @throws IllegalArgumentException if {@code keys} or {@code loader} is null or a key is null
+	 * @throws RuntimeException if a key with nothing cached to serve could not be loaded: the
+	 * loader's exception, {@link SwrLoadTimeoutException}, {@link SwrLoadRejectedException} or
+	 * {@link SwrCircuitOpenException}; keys with an old value are served it ({@code FALLBACK} or
+	 * {@code EXPIRED}) when that is the only failure
+	 */
+	public Map<K, SwrResult<V>> getAll(Collection<? extends K> keys, SwrBatchLoader<K, V> loader,
+			@Nullable Predicate<? super V> storeIf, @Nullable SwrTagger<? super V> tagger) {
+		if (keys == null) {
+			throw new IllegalArgumentException("'keys' must not be null");
+		}
+		if (loader == null) {
+			throw new IllegalArgumentException("'loader' must not be null");
+		}
+		Map<K, SwrResult<V>> results = this.batches.read(keys, (key) -> read(key, this.clock.millis()), loader,
+				storeIf, tagger);
+		SwrStatus worst = null;
+		for (SwrResult<V> result : results.values()) {
+			worst = result.status().worse(worst);
+		}
+		if (worst != null) {
+			SwrStatus.track(worst);
+		}
+		return results;
+	}
+
+	/**
+	 * Like {@link #getAll(Collection, SwrBatchLoader, Predicate, SwrTagger)}, caching every value untagged.
+	 * @param keys the keys
+	 * @param loader loads the keys the cache cannot serve
+	 * @return each key's value and status, in the order of {@code keys}
+	 */
+	public Map<K, SwrResult<V>> getAll(Collection<? extends K> keys, SwrBatchLoader<K, V> loader) {
+		return getAll(keys, loader, null, null);
 	}
 
 	/**
