@@ -89,6 +89,7 @@ final class BatchReads<K, V> {
 		if (!stale.isEmpty()) {
 			refresh(stale.keySet(), loader, storeIf, tagger, now);
 		}
+		boolean waitedAny = !waiting.isEmpty();
 		for (int round = 1; !waiting.isEmpty(); round++) {
 			startOrJoin(waiting, loader, storeIf, tagger, round == MAX_ROUNDS);
 			for (Iterator<Map.Entry<K, Waiting<V>>> it = waiting.entrySet().iterator(); it.hasNext();) {
@@ -103,7 +104,8 @@ final class BatchReads<K, V> {
 				}
 			}
 		}
-		if (answered.size() == keys.size()) {
+		if (!waitedAny) {
+			// Answered in the order read: the order of the keys.
 			return answered;
 		}
 		Map<K, SwrResult<V>> ordered = new LinkedHashMap<>();

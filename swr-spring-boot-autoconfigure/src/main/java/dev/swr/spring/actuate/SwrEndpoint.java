@@ -104,6 +104,24 @@ public class SwrEndpoint {
 	 * cache's key type
 	 */
 	@DeleteOperation
+	/**
+	 * Evicts every entry of {@code cache} carrying {@code tag}, on every instance sharing its store.
+	 * @param cache the cache
+	 * @param tag the tag
+	 * @param soft whether the entries become stale (served and refreshed) rather than absent
+	 * @return what was evicted, or {@code null} for an unknown cache
+	 * @throws dev.swr.core.SwrStoreException if the shared store could not record it: it holds on
+	 * this instance only
+	 */
+	public @Nullable TagEvictionDescriptor evictTag(String cache, String tag, boolean soft) {
+		SwrSpringCache found = this.cacheManager.getExistingCache(cache);
+		if (found == null) {
+			return null;
+		}
+		found.getNativeCache().evictByTagOrThrow(tag, soft);
+		return new TagEvictionDescriptor(cache, tag, soft);
+	}
+
 	public @Nullable EvictionDescriptor evict(@Selector String cache, @Selector String key) {
 		SwrSpringCache found = this.cacheManager.getExistingCache(cache);
 		if (found == null) {
@@ -304,6 +322,17 @@ public class SwrEndpoint {
 			counts.forEach((state, count) -> states.put(state.name(), count));
 			return new CircuitBreakerDescriptor("key", null, null, -1, 0, 0, 0, Collections.unmodifiableMap(states));
 		}
+
+	}
+
+	/**
+	 * A tag evicted through the endpoint; it says nothing of the entries, which are not looked up.
+	 *
+	 * @param cache the cache
+	 * @param tag the tag
+	 * @param soft whether its entries were made stale rather than absent
+	 */
+	public record TagEvictionDescriptor(String cache, String tag, boolean soft) implements OperationResponseBody {
 
 	}
 

@@ -1,5 +1,6 @@
 package dev.swr.spring.actuate;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -39,7 +40,7 @@ public class SwrEndpointWebExtension {
 	}
 
 	/**
-	 * Why a cache could not be cleared.
+	 * Why a cache could not be cleared, or a tag eviction not recorded in the shared store.
 	 *
 	 * @param cache the cache
 	 * @param reason the store failure's reason ({@code timeout}, {@code unavailable}, ...)
@@ -47,6 +48,28 @@ public class SwrEndpointWebExtension {
 	 */
 	public record ClearFailure(String cache, String reason, String message) {
 
+	}
+
+	/**
+	 * {@code DELETE /actuator/swr/{cache}/tags/{tag}[?soft=true]}: 200 with what was evicted, 404 for
+	 * an unknown cache (or a middle segment other than {@code tags}), 503 with what failed when the
+	 * shared store could not record the eviction (it then holds on this instance only).
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<?> evictTag(@Selector String cache, @Selector String tags, @Selector String tag,
+			@Nullable Boolean soft) {
+		if (!"tags".equals(tags)) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		try {
+			SwrEndpoint.TagEvictionDescriptor evicted = this.endpoint.evictTag(cache, tag, Boolean.TRUE.equals(soft));
+			return (evicted != null) ? new WebEndpointResponse<>(evicted)
+					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (SwrStoreException ex) {
+			return new WebEndpointResponse<>(new ClearFailure(cache, ex.reason().tag(), ex.getMessage()),
+					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
 	}
 
 	/** {@code DELETE /actuator/swr/{cache}/{key}}: 200 with what was evicted, 404 for an unknown cache. */

@@ -74,4 +74,24 @@ public @interface StaleWhileRevalidate {
 	/** {@code "true"} or {@code "false"} (or a placeholder): whether a null result is cached; empty inherits. */
 	String cacheNulls() default "";
 
+	/**
+	 * SpEL, one expression per element, for the tags an entry is written with, evaluated at each
+	 * write against the arguments and the loaded value ({@code #result}); each may yield a string,
+	 * a collection or an array of strings, or null for none. {@link SwrEvict#tags()} and
+	 * {@code SwrCache.evictByTag} evict by them. Example: {@code "'category:' + #result.category"}.
+	 * With {@link #batch()}, evaluated per key with {@code #result} that key's value.
+	 */
+	String[] tags() default {};
+
+	/**
+	 * Whether the method loads many keys at once: it takes one {@code Collection<K>} (or a
+	 * {@code List<K>} or {@code Set<K>}) and returns {@code Map<K, V>}. Each key is cached on its
+	 * own; the keys of one call that are missing are loaded by ONE call of the method with only
+	 * those keys; stale keys are served and refreshed by one background call; a key another call is
+	 * loading is awaited, not loaded again. Keys the method leaves out of its map are absent (cached
+	 * as such when {@code cacheNulls} is on). {@link #key()} must be empty: the keys are the
+	 * collection's elements.
+	 */
+	boolean batch() default false;
+
 }

@@ -2,6 +2,7 @@ package dev.swr.spring.annotation;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
@@ -24,10 +25,16 @@ import dev.swr.core.SwrPolicy;
  * @param condition the condition expression, or {@code null}
  * @param unless the unless expression, or {@code null}
  * @param overrides the windows the annotation sets
+ * @param tags the tag expressions, evaluated at each write; empty for untagged entries
  */
 public record SwrOperation(Method method, String cacheName, ReturnKind returnKind, ResolvableType valueType,
 		@Nullable Expression key, int keyParameterIndex, @Nullable Expression condition, @Nullable Expression unless,
-		Overrides overrides) {
+		Overrides overrides, List<Expression> tags) {
+
+	/** Copies the tag expressions. */
+	public SwrOperation {
+		tags = List.copyOf(tags);
+	}
 
 	/** How an annotated method hands back its value. */
 	public enum ReturnKind {
@@ -42,7 +49,13 @@ public record SwrOperation(Method method, String cacheName, ReturnKind returnKin
 		FUTURE,
 
 		/** Reactor's {@code Mono<T>}: a mono over the future of the shared load. */
-		MONO
+		MONO,
+
+		/**
+		 * {@code batch = true}: {@code Map<K, V>} for one {@code Collection<K>}, each key cached on
+		 * its own and the misses loaded by one call.
+		 */
+		BATCH
 
 	}
 
@@ -89,6 +102,10 @@ public record SwrOperation(Method method, String cacheName, ReturnKind returnKin
 	 * {@code null}.
 	 */
 	public @Nullable Class<?> keyType() {
+		if (this.returnKind == ReturnKind.BATCH) {
+			Class<?> element = ResolvableType.forMethodParameter(this.method, 0).asCollection().resolveGeneric(0);
+			return (element != null && element != Object.class) ? element : null;
+		}
 		return (this.keyParameterIndex >= 0) ? this.method.getParameterTypes()[this.keyParameterIndex] : null;
 	}
 

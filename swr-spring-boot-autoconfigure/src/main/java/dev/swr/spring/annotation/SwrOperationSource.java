@@ -3,7 +3,11 @@ package dev.swr.spring.annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +58,9 @@ public class SwrOperationSource {
 	/** Per method and target class: the operation, or empty for a method without one. */
 	private final Map<MethodClassKey, Optional<SwrOperation>> operations = new ConcurrentHashMap<>(256);
 
+	/** Per method and target class: the evict operation, or empty for a method without one. */
+	private final Map<MethodClassKey, Optional<SwrEvictOperation>> evictOperations = new ConcurrentHashMap<>(256);
+
 	private final BiConsumer<SwrOperation, String> listener;
 
 	/**
@@ -92,6 +99,68 @@ public class SwrOperationSource {
 		return cached.orElse(null);
 	}
 
+	/**
+	 * The {@link SwrEvict} operation of {@code method} when called on {@code targetClass}, or
+	 * {@code null} if it has none.
+	 * @throws IllegalStateException if the annotation is invalid, naming the method and the attribute
+	 */
+	public @Nullable SwrEvictOperation getEvictOperation(Method method, @Nullable Class<?> targetClass) {
+		if (method.getDeclaringClass() == Object.class) {
+			return null;
+		}
+		return this.evictOperations
+			.computeIfAbsent(new MethodClassKey(method, targetClass),
+					(key) -> Optional.ofNullable(parseEvict(method, targetClass)))
+			.orElse(null);
+	}
+
+	private @Nullable SwrEvictOperation parseEvict(Method method, @Nullable Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		SwrEvict annotation = AnnotatedElementUtils.findMergedAnnotation(specific, SwrEvict.class);
+		if (annotation == null) {
+			return null;
+		}
+		String where = "@SwrEvict on " + describe(specific);
+		if (AnnotatedElementUtils.hasAnnotation(specific, StaleWhileRevalidate.class)) {
+			throw new IllegalStateException(where + ": a method cannot both cache (@StaleWhileRevalidate) and evict");
+		}
+		if (!StringUtils.hasText(annotation.cache())) {
+			throw new IllegalStateException(where + ": 'cache' must name a cache");
+		}
+		Expression key = parseExpression(where, "key", annotation.key());
+		if (key != null) {
+			checkVariables(where, specific, annotation.key());
+		}
+		List<Expression> tags = parseTags(where, specific, annotation.tags());
+		if (annotation.allEntries() && (key != null || !tags.isEmpty())) {
+			throw new IllegalStateException(where + ": 'allEntries' evicts everything; leave 'key' and 'tags' empty");
+		}
+		if (annotation.soft() && tags.isEmpty()) {
+			throw new IllegalStateException(where + ": 'soft' makes the entries of 'tags' stale; it needs 'tags'");
+		}
+		boolean keyGenerated = key == null && tags.isEmpty() && !annotation.allEntries();
+		return new SwrEvictOperation(specific, annotation.cache(), key, keyGenerated, tags, annotation.allEntries(),
+				annotation.soft());
+	}
+
+	private List<Expression> parseTags(String where, Method method, String[] texts) {
+		List<Expression> tags = new ArrayList<>(texts.length);
+		for (int i = 0; i < texts.length; i++) {
+			if (!StringUtils.hasText(texts[i])) {
+				throw new IllegalStateException(where + ": 'tags'[" + i + "] is empty");
+			}
+			Expression tag = parseExpression(where, "tags[" + i + "]", texts[i]);
+			checkVariables(where, method, texts[i]);
+			tags.add(tag);
+		}
+		return tags;
+	}
+
+	private static String describe(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName() + "("
+				+ String.join(", ", Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList()) + ")";
+	}
+
 	private @Nullable SwrOperation parse(Method method, @Nullable Class<?> targetClass) {
 		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
 		StaleWhileRevalidate annotation = AnnotatedElementUtils.findMergedAnnotation(specific, StaleWhileRevalidate.class);
@@ -102,9 +171,10 @@ public class SwrOperationSource {
 		if (annotation == null) {
 			return null;
 		}
-		String where = "@StaleWhileRevalidate on " + specific.getDeclaringClass().getName() + "." + specific.getName()
-				+ "(" + String.join(", ", Arrays.stream(specific.getParameterTypes()).map(Class::getSimpleName).toList())
-				+ ")";
+		String where = "@StaleWhileRevalidate on " + describe(specific);
+		if (AnnotatedElementUtils.hasAnnotation(specific, SwrEvict.class)) {
+			throw new IllegalStateException(where + ": a method cannot both cache and evict (@SwrEvict)");
+		}
 		if (!StringUtils.hasText(annotation.cache())) {
 			throw new IllegalStateException(where + ": 'cache' must name a cache");
 		}
@@ -113,8 +183,13 @@ public class SwrOperationSource {
 		if (rawReturn == void.class || rawReturn == Void.class) {
 			throw new IllegalStateException(where + ": a void method has no value to cache");
 		}
-		SwrOperation.ReturnKind kind = returnKind(rawReturn);
-		ResolvableType valueType = (kind == SwrOperation.ReturnKind.PLAIN) ? returnType : returnType.getGeneric(0);
+		SwrOperation.ReturnKind kind = annotation.batch() ? checkBatch(where, specific, returnType, annotation)
+				: returnKind(rawReturn);
+		ResolvableType valueType = switch (kind) {
+			case PLAIN -> returnType;
+			case BATCH -> returnType.asMap().getGeneric(1);
+			default -> returnType.getGeneric(0);
+		};
 		Expression key = parseExpression(where, "key", annotation.key());
 		int keyIndex = (key != null) ? checkVariables(where, specific, annotation.key()) : -1;
 		Expression condition = parseExpression(where, "condition", annotation.condition());
@@ -125,7 +200,29 @@ public class SwrOperationSource {
 		SwrOperation.Overrides overrides = new SwrOperation.Overrides(duration(where, "fresh", annotation.fresh()),
 				duration(where, "stale", annotation.stale()), duration(where, "expired", annotation.expired()),
 				duration(where, "expiredWait", annotation.expiredWait()), flag(where, "cacheNulls", annotation.cacheNulls()));
-		return new SwrOperation(specific, annotation.cache(), kind, valueType, key, keyIndex, condition, unless, overrides);
+		List<Expression> tags = parseTags(where, specific, annotation.tags());
+		return new SwrOperation(specific, annotation.cache(), kind, valueType, key, keyIndex, condition, unless, overrides,
+				tags);
+	}
+
+	/** A batch method takes one collection of keys and returns a map, and names no key. */
+	private static SwrOperation.ReturnKind checkBatch(String where, Method method, ResolvableType returnType,
+			StaleWhileRevalidate annotation) {
+		if (StringUtils.hasText(annotation.key())) {
+			throw new IllegalStateException(where + ": batch = true takes its keys from the collection argument; "
+					+ "'key' must be empty");
+		}
+		Class<?>[] parameters = method.getParameterTypes();
+		if (parameters.length != 1 || !(parameters[0].isAssignableFrom(ArrayList.class)
+				|| parameters[0].isAssignableFrom(LinkedHashSet.class))) {
+			throw new IllegalStateException(where + ": batch = true needs exactly one parameter, a Collection<K>, "
+					+ "List<K> or Set<K> of the keys");
+		}
+		if (!returnType.toClass().isAssignableFrom(LinkedHashMap.class)) {
+			throw new IllegalStateException(where + ": batch = true needs the method to return Map<K, V>, not "
+					+ returnType);
+		}
+		return SwrOperation.ReturnKind.BATCH;
 	}
 
 	private static SwrOperation.ReturnKind returnKind(Class<?> rawReturn) {

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.swr.core.SwrCache;
+import dev.swr.core.SwrTagger;
 
 /** {@code Mono} return types, in a class of their own so Reactor is needed only when one is used. */
 final class ReactorSupport {
@@ -15,11 +16,11 @@ final class ReactorSupport {
 	}
 
 	static Mono<?> mono(SwrCache<Object, Object> cache, Object key, Callable<@Nullable Object> invoke,
-			@Nullable Predicate<Object> storeIf) {
+			@Nullable Predicate<Object> storeIf, @Nullable SwrTagger<Object> tagger) {
 		return Mono.fromFuture(() -> cache.getAsync(key, (k) -> {
 			Object mono = invoke.call();
 			return (mono != null) ? ((Mono<?>) mono).toFuture() : null;
-		}, storeIf), true).mapNotNull((result) -> result.value());
+		}, storeIf, tagger), true).mapNotNull((result) -> result.value());
 	}
 
 }

@@ -12,8 +12,8 @@ import org.springframework.cache.CacheManager;
 import dev.swr.spring.annotation.SwrOperationSource;
 
 /**
- * Applies {@link SwrInterceptor} to every method that has a {@code @StaleWhileRevalidate}
- * operation. A plain advisor, as Spring's cache support has, so no AspectJ weaver is needed; its
+ * Applies {@link SwrInterceptor} to every method that has a {@code @StaleWhileRevalidate} or
+ * {@code @SwrEvict} operation. A plain advisor, as Spring's cache support has, so no AspectJ weaver is needed; its
  * order is settable. Matching a method parses its annotation, so a bad annotation fails when the
  * bean is created, at startup.
  */
@@ -27,7 +27,8 @@ public class SwrAdvisor extends AbstractBeanFactoryPointcutAdvisor {
 
 		@Override
 		public boolean matches(Method method, @Nullable Class<?> targetClass) {
-			return SwrAdvisor.this.operationSource.getOperation(method, targetClass) != null;
+			return SwrAdvisor.this.operationSource.getOperation(method, targetClass) != null
+					|| SwrAdvisor.this.operationSource.getEvictOperation(method, targetClass) != null;
 		}
 
 		@Override

@@ -1,6 +1,12 @@
 package dev.swr.spring.aop;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,9 +29,12 @@ import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 import org.springframework.util.function.SingletonSupplier;
 
+import dev.swr.core.SwrBatchLoader;
 import dev.swr.core.SwrCache;
 import dev.swr.core.SwrContextLoader;
 import dev.swr.core.SwrResult;
+import dev.swr.core.SwrTagger;
+import dev.swr.spring.annotation.SwrEvictOperation;
 import dev.swr.spring.annotation.SwrOperation;
 import dev.swr.spring.annotation.SwrOperationSource;
 import dev.swr.spring.cache.SwrCacheManager;
@@ -78,22 +87,114 @@ public class SwrInterceptor implements MethodInterceptor {
 		if (call == null) {
 			return invocation.proceed();
 		}
+		if (call.evict != null) {
+			Object result = invocation.proceed();
+			evict(call, call.evict, invocation, result);
+			return result;
+		}
 		SwrOperation operation = call.operation;
 		Object[] args = invocation.getArguments();
 		if (operation.condition() != null && !isTrue(operation.condition(), call, invocation, null)) {
 			return invocation.proceed();
 		}
-		Object key = key(call, invocation, args, target);
 		Predicate<Object> storeIf = (operation.unless() != null)
 				? (value) -> !isTrue(operation.unless(), call, invocation, value) : null;
+		SwrTagger<Object> tagger = operation.tags().isEmpty() ? null
+				: (value) -> tags(operation.tags(), evaluationContext(call, invocation, value));
+		if (operation.returnKind() == SwrOperation.ReturnKind.BATCH) {
+			return batch(call, invocation, args[0], storeIf, tagger);
+		}
+		Object key = key(call, invocation, args, target);
 		return switch (operation.returnKind()) {
-			case PLAIN -> call.cache.getTracked(key, invocation, PROCEED, storeIf);
-			case OPTIONAL -> Optional.ofNullable(call.cache.getTracked(key, invocation, PROCEED_OPTIONAL, storeIf));
+			case PLAIN -> call.cache.getTracked(key, invocation, PROCEED, storeIf, tagger);
+			case OPTIONAL -> Optional.ofNullable(call.cache.getTracked(key, invocation, PROCEED_OPTIONAL, storeIf, tagger));
 			case FUTURE -> call.cache
-				.getAsync(key, (k) -> (CompletableFuture<?>) proceed(invocation), storeIf)
+				.getAsync(key, (k) -> (CompletableFuture<?>) proceed(invocation), storeIf, tagger)
 				.thenApply(SwrResult::value);
-			case MONO -> ReactorSupport.mono(call.cache, key, () -> proceed(invocation), storeIf);
+			case MONO -> ReactorSupport.mono(call.cache, key, () -> proceed(invocation), storeIf, tagger);
+			case BATCH -> throw new IllegalStateException("Answered above");
 		};
+	}
+
+	/**
+	 * A {@code batch = true} call: each key of the collection is read on its own, and the keys the
+	 * cache cannot serve are loaded by proceeding once with a collection of only those keys. The
+	 * map returned holds the keys that have a value, in the order of the collection.
+	 */
+	private Map<Object, Object> batch(Prepared call, MethodInvocation invocation, @Nullable Object keys,
+			@Nullable Predicate<Object> storeIf, @Nullable SwrTagger<Object> tagger) {
+		if (keys == null) {
+			throw new IllegalArgumentException("Keys of cache '" + call.cache.name() + "' are null for a call of "
+					+ call.operation.methodDescription());
+		}
+		boolean asList = invocation.getMethod().getParameterTypes()[0].isAssignableFrom(ArrayList.class);
+		SwrBatchLoader<Object, Object> loader = (missing) -> {
+			Collection<Object> asked = asList ? new ArrayList<>(missing) : new LinkedHashSet<>(missing);
+			return (Map<?, ?>) proceedWith(invocation, asked);
+		};
+		Map<Object, SwrResult<Object>> results = call.cache.getAll((Collection<?>) keys, loader, storeIf, tagger);
+		Map<Object, Object> values = new LinkedHashMap<>();
+		results.forEach((key, result) -> {
+			if (result.value() != null) {
+				values.put(key, result.value());
+			}
+		});
+		return values;
+	}
+
+	/** After an {@code @SwrEvict} method returned: its key, its tags, or everything. */
+	private void evict(Prepared call, SwrEvictOperation operation, MethodInvocation invocation, @Nullable Object result) {
+		SwrCache<Object, Object> cache = call.cache;
+		if (operation.allEntries()) {
+			cache.clear();
+			return;
+		}
+		if (operation.key() != null || operation.keyGenerated()) {
+			Object key = (operation.key() != null)
+					? operation.key().getValue(evaluationContext(call, invocation, result))
+					: this.keyGenerator.get().generate(invocation.getThis(), invocation.getMethod(), invocation.getArguments());
+			if (key == null) {
+				throw new IllegalArgumentException("Key of cache '" + operation.cacheName() + "' is null for a call of "
+						+ operation.methodDescription() + " (@SwrEvict key = \"" + operation.key().getExpressionString()
+						+ "\")");
+			}
+			cache.evict(key);
+		}
+		if (!operation.tags().isEmpty()) {
+			for (String tag : tags(operation.tags(), evaluationContext(call, invocation, result))) {
+				// A store failure is counted and reported; the method's own work is done and stands.
+				cache.evictByTag(tag, operation.soft());
+			}
+		}
+	}
+
+	/**
+	 * The tags {@code expressions} give: each may yield a string, a collection or an array (of
+	 * anything, each element as a string), or null for none.
+	 */
+	static List<String> tags(List<Expression> expressions, EvaluationContext context) {
+		List<String> tags = new ArrayList<>(expressions.size());
+		for (Expression expression : expressions) {
+			addTags(tags, expression.getValue(context));
+		}
+		return tags;
+	}
+
+	private static void addTags(List<String> tags, @Nullable Object value) {
+		if (value == null) {
+			return;
+		}
+		if (value instanceof Iterable<?> many) {
+			many.forEach((element) -> addTags(tags, element));
+		}
+		else if (value instanceof Object[] array) {
+			for (Object element : array) {
+				addTags(tags, element);
+			}
+		}
+		else {
+			tags.add(value.toString());
+		}
 	}
 
 	private @Nullable Prepared prepare(Method method, @Nullable Class<?> targetClass) {
@@ -104,10 +205,12 @@ public class SwrInterceptor implements MethodInterceptor {
 			return call;
 		}
 		SwrOperation operation = this.operationSource.getOperation(method, targetClass);
-		if (operation == null) {
+		SwrEvictOperation evict = (operation == null) ? this.operationSource.getEvictOperation(method, targetClass) : null;
+		if (operation == null && evict == null) {
 			return null;
 		}
-		call = new Prepared(operation, targetClass, this.cacheManager.get().getSwrCache(operation.cacheName()));
+		String cacheName = (operation != null) ? operation.cacheName() : evict.cacheName();
+		call = new Prepared(operation, evict, targetClass, this.cacheManager.get().getSwrCache(cacheName));
 		Prepared raced = this.prepared.putIfAbsent(cacheKey, call);
 		return (raced != null) ? raced : call;
 	}
@@ -144,9 +247,10 @@ public class SwrInterceptor implements MethodInterceptor {
 
 	private EvaluationContext evaluationContext(Prepared call, MethodInvocation invocation, @Nullable Object result) {
 		Object[] args = invocation.getArguments();
-		SwrExpressionRoot root = new SwrExpressionRoot(call.operation.method(), args, invocation.getThis(),
-				call.targetClass, call.operation.cacheName());
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, call.operation.method(), args,
+		Method method = call.method();
+		SwrExpressionRoot root = new SwrExpressionRoot(method, args, invocation.getThis(), call.targetClass,
+				call.cache.name());
+		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args,
 				this.parameterNames);
 		context.setVariable("result", result);
 		if (this.beanFactory != null) {
@@ -166,6 +270,15 @@ public class SwrInterceptor implements MethodInterceptor {
 	private static final SwrContextLoader<Object, MethodInvocation, Object> PROCEED_OPTIONAL = (key,
 			invocation) -> ((Optional<?>) proceed(invocation)).orElse(null);
 
+	/** Proceeds with a clone of the invocation whose only argument is {@code argument}. */
+	private static @Nullable Object proceedWith(MethodInvocation invocation, Object argument) throws Exception {
+		if (!(invocation instanceof ProxyMethodInvocation proxied)) {
+			throw new IllegalStateException("A batch method needs a Spring proxy to call it with the missing keys: "
+					+ invocation.getMethod());
+		}
+		return proceed(proxied.invocableClone(argument));
+	}
+
 	private static @Nullable Object proceed(MethodInvocation invocation) throws Exception {
 		try {
 			return (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone().proceed()
@@ -179,8 +292,14 @@ public class SwrInterceptor implements MethodInterceptor {
 		}
 	}
 
-	/** What a call of one method needs, resolved once. */
-	private record Prepared(SwrOperation operation, @Nullable Class<?> targetClass, SwrCache<Object, Object> cache) {
+	/** What a call of one method needs, resolved once: a caching operation or an evicting one. */
+	private record Prepared(@Nullable SwrOperation operation, @Nullable SwrEvictOperation evict,
+			@Nullable Class<?> targetClass, SwrCache<Object, Object> cache) {
+
+		Method method() {
+			return (this.operation != null) ? this.operation.method() : this.evict.method();
+		}
+
 	}
 
 }

@@ -163,6 +163,7 @@ public final class SwrAutoConfiguration {
 					+ " and point spring.data.redis.* (host, port or url) at your Redis");
 		}
 		ttlPolicy.ifAvailable(manager::setTtlPolicy);
+		manager.setTagCheckInterval(properties.getTags().getCheckInterval());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(manager));
 		return manager;
 	}

@@ -57,6 +57,9 @@ public class SwrProperties {
 	/** The disk store (an embedded RocksDB). */
 	private final Disk disk = new Disk();
 
+	/** Evictions by tag. */
+	private final Tags tags = new Tags();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -115,6 +118,10 @@ public class SwrProperties {
 
 	public Tiered getTiered() {
 		return this.tiered;
+	}
+
+	public Tags getTags() {
+		return this.tags;
 	}
 
 	public Disk getDisk() {
@@ -512,6 +519,27 @@ public class SwrProperties {
 
 		public void setInvalidationChannel(String invalidationChannel) {
 			this.invalidationChannel = invalidationChannel;
+		}
+
+	}
+
+	/** Evictions by tag. */
+	public static class Tags {
+
+		/**
+		 * How long an instance trusts what it knows of a tag's evictions before it reads the marks
+		 * stored in Redis or on disk again: the longest a tag eviction made on another instance can
+		 * go unseen should its invalidation message be lost. 0 reads them at every read of a tagged
+		 * entry.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(1);
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.swr.spring.cache;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -61,6 +62,8 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 
 	private Function<String, @Nullable CircuitBreaker> circuitBreakers = (name) -> null;
 
+	private Duration tagCheckInterval = Duration.ofSeconds(1);
+
 	private @Nullable Function<String, @Nullable Function<Object, CircuitBreaker>> keyCircuitBreakers;
 
 	/** Guards {@link #cacheListeners} and {@link #announced}, so each listener sees each cache once. */
@@ -97,6 +100,18 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 	/** Sets the per-value windows policy of every cache created from now on. */
 	public void setTtlPolicy(@Nullable SwrTtlPolicy ttlPolicy) {
 		this.ttlPolicy = ttlPolicy;
+	}
+
+	/**
+	 * Sets how long what a cache created from now on knows of a tag's evictions serves before its
+	 * store is asked again ({@code swr.tags.check-interval}, default 1 second).
+	 */
+	public void setTagCheckInterval(Duration tagCheckInterval) {
+		if (tagCheckInterval == null || tagCheckInterval.isNegative()) {
+			throw new IllegalArgumentException("swr.tags.check-interval must be zero or positive but was "
+					+ tagCheckInterval);
+		}
+		this.tagCheckInterval = tagCheckInterval;
 	}
 
 	/** Sets where caches created from now on keep their entries (default: in memory). */
@@ -235,6 +250,7 @@ public class SwrCacheManager implements CacheManager, SmartInitializingSingleton
 		ResolvableType valueType = (uses != null) ? uses.valueType() : ResolvableType.NONE;
 		SwrEngine.CacheBuilder<Object, Object> builder = this.engine.newCache(name)
 			.policy(policy)
+			.tagCheckInterval(this.tagCheckInterval)
 			.store(this.storeFactory.createStore(name, maximumSizeOf(name), valueType));
 		Function<Object, CircuitBreaker> keyBreakers = (this.keyCircuitBreakers != null)
 				? this.keyCircuitBreakers.apply(name) : null;

@@ -2,6 +2,7 @@ package dev.swr.spring.disk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 import dev.swr.core.SwrStoreException;
 import dev.swr.core.SwrStoreException.Operation;
 import dev.swr.core.SwrStoreException.Reason;
+import dev.swr.core.TagMark;
 import dev.swr.core.serial.EnvelopeCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -80,6 +82,12 @@ public final class DiskDatabase implements AutoCloseable {
 	private final DiskSettings settings;
 
 	private final InstantSource clock;
+
+	/** Orders the read-merge-write of tag marks. */
+	private final Object tagMarkWrites = new Object();
+
+	/** A stored tag mark: hardAt, softAt, and until when it is kept (epoch millis). */
+	private static final int TAG_MARK_BYTES = 24;
 
 	private final boolean recovered;
 
@@ -228,6 +236,11 @@ public final class DiskDatabase implements AutoCloseable {
 		return this.recovered;
 	}
 
+	/** The database's clock. */
+	InstantSource clock() {
+		return this.clock;
+	}
+
 	/** The database's directory. */
 	public Path path() {
 		return this.path;
@@ -292,6 +305,60 @@ public final class DiskDatabase implements AutoCloseable {
 			this.db.deleteRange(family, this.writeOptions, new byte[0], END_OF_KEYS);
 			return any;
 		});
+	}
+
+	/**
+	 * Merges {@code mark} into the stored mark of {@code tag} in {@code cache}, kept at least until
+	 * {@code keepUntil} (epoch millis). Marks live in the default column family, which holds no
+	 * entries (so sweeps of entries pass them by), under {@code NUL cache NUL tag}.
+	 */
+	void mergeTagMark(String cache, String tag, TagMark mark, long keepUntil) {
+		byte[] key = tagMarkKey(cache, tag);
+		call(Operation.EVICT, cache, () -> {
+			synchronized (this.tagMarkWrites) {
+				byte[] stored = this.db.get(this.db.getDefaultColumnFamily(), this.readOptions, key);
+				TagMark merged = mark;
+				long keep = keepUntil;
+				if (stored != null && stored.length == TAG_MARK_BYTES) {
+					ByteBuffer old = ByteBuffer.wrap(stored);
+					merged = mark.merge(new TagMark(old.getLong(), old.getLong()));
+					keep = Math.max(keep, old.getLong());
+				}
+				byte[] value = ByteBuffer.allocate(TAG_MARK_BYTES).putLong(merged.hardAt()).putLong(merged.softAt())
+					.putLong(keep).array();
+				this.db.put(this.db.getDefaultColumnFamily(), this.writeOptions, key, value);
+			}
+			return null;
+		});
+	}
+
+	/** The stored mark of {@code tag} in {@code cache}, or {@code null}. */
+	@Nullable TagMark tagMark(String cache, String tag) {
+		byte[] stored = call(Operation.GET, cache,
+				() -> this.db.get(this.db.getDefaultColumnFamily(), this.readOptions, tagMarkKey(cache, tag)));
+		if (stored == null || stored.length != TAG_MARK_BYTES) {
+			return null;
+		}
+		ByteBuffer mark = ByteBuffer.wrap(stored);
+		return new TagMark(mark.getLong(), mark.getLong());
+	}
+
+	private static byte[] tagMarkKey(String cache, String tag) {
+		return ("\0" + cache + "\0" + tag).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Removes the tag marks kept past their time: no entry they could cover is left. */
+	private void removeOldTagMarks(long now) throws RocksDBException {
+		ColumnFamilyHandle marks = this.db.getDefaultColumnFamily();
+		try (RocksIterator iterator = this.db.newIterator(marks, this.readOptions)) {
+			for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+				byte[] value = iterator.value();
+				if (value.length != TAG_MARK_BYTES || ByteBuffer.wrap(value, 16, 8).getLong() <= now) {
+					this.db.delete(marks, this.writeOptions, iterator.key());
+				}
+			}
+			iterator.status();
+		}
 	}
 
 	/** RocksDB's estimate of the keys of {@code cache} (deleted ones may count until compacted). */
@@ -359,6 +426,7 @@ public final class DiskDatabase implements AutoCloseable {
 			for (ColumnFamilyHandle family : this.families.values()) {
 				removed += removeWhere(family, (expiresAt) -> expiresAt <= now);
 			}
+			removeOldTagMarks(now);
 			long size = sizeOnDisk();
 			if (size > this.settings.maxSize()) {
 				removed += evictClosestToExpiry(size);

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import dev.swr.core.MemoryStore;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStore;
+import dev.swr.core.TagMarkStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,8 @@ final class DiskStore implements SwrStore<Object, Object> {
 
 	private final DiskDatabase database;
 
+	private final DiskTagMarks tagMarks;
+
 	private final AtomicLongArray changes = new AtomicLongArray(STRIPES);
 
 	/**
@@ -37,10 +40,18 @@ final class DiskStore implements SwrStore<Object, Object> {
 	 * @param disk the cache's entries in the database (a serializing store over its column family)
 	 * @param database the database, for reachability
 	 */
-	DiskStore(long maximumSize, InstantSource clock, SwrStore<Object, Object> disk, DiskDatabase database) {
+	DiskStore(long maximumSize, InstantSource clock, SwrStore<Object, Object> disk, DiskDatabase database,
+			String cacheName) {
 		this.local = new MemoryStore<>(maximumSize, clock);
 		this.disk = disk;
 		this.database = database;
+		this.tagMarks = new DiskTagMarks(database, cacheName);
+	}
+
+	/** Kept on disk with the entries, so a tag eviction outlives a restart. */
+	@Override
+	public TagMarkStore tagMarks() {
+		return this.tagMarks;
 	}
 
 	@Override

@@ -38,7 +38,7 @@ public final class DiskStoreFactory implements SwrStoreFactory {
 	public SwrStore<Object, Object> createStore(String cacheName, long maximumSize, ResolvableType valueType) {
 		SerializingStore<Object, Object> entries = ByteStores.serializing(cacheName, this.codec, valueType,
 				new DiskByteStorage(this.database, cacheName));
-		return new DiskStore(maximumSize, this.clock, entries, this.database);
+		return new DiskStore(maximumSize, this.clock, entries, this.database, cacheName);
 	}
 
 }

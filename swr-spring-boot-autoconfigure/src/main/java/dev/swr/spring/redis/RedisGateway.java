@@ -3,6 +3,7 @@ package dev.swr.spring.redis;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -75,6 +76,20 @@ public final class RedisGateway implements AutoCloseable {
 	/** An evict and the end of its key's lease, in one step: a load under the lease must not bring the value back. */
 	private static final ByteBuffer EVICT_SCRIPT = utf8(
 			"redis.call('unlink', KEYS[1]) redis.call('del', KEYS[2]) return 1");
+
+	/**
+	 * Merges a tag's mark into the cache's hash of marks (field: the tag, value {@code hard:soft} in
+	 * epoch millis, empty for never): each instant only moves forward. The hash lives at least
+	 * ARGV[4] ms past its last mark, as long as an entry written before that mark may live.
+	 */
+	private static final ByteBuffer MARK_TAG_SCRIPT = utf8("local h, s = ARGV[2], ARGV[3] "
+			+ "local cur = redis.call('hget', KEYS[1], ARGV[1]) "
+			+ "if cur then local ch, cs = string.match(cur, '^(%d*):(%d*)$') "
+			+ "if ch and ch ~= '' and (h == '' or tonumber(ch) > tonumber(h)) then h = ch end "
+			+ "if cs and cs ~= '' and (s == '' or tonumber(cs) > tonumber(s)) then s = cs end end "
+			+ "redis.call('hset', KEYS[1], ARGV[1], h .. ':' .. s) "
+			+ "if redis.call('pttl', KEYS[1]) < tonumber(ARGV[4]) then redis.call('pexpire', KEYS[1], ARGV[4]) end "
+			+ "return 1");
 
 	/** How a bounded GET says the value was too long; no envelope starts with a NUL byte. */
 	private static final byte[] TOO_LARGE_MARKER = "\0swr:too-large:".getBytes(StandardCharsets.UTF_8);
@@ -223,6 +238,29 @@ public final class RedisGateway implements AutoCloseable {
 		call(SwrStoreException.Operation.EVICT, key, (redis) -> redis.scriptingCommands()
 			.eval(EVICT_SCRIPT.duplicate(), ReturnType.INTEGER, 2, utf8(key), utf8(leaseKey))
 			.next());
+	}
+
+	/**
+	 * Records a tag's mark in the hash {@code key}, merged with the one there.
+	 * @param hardAt epoch millis, or {@code ""} for none
+	 * @param softAt epoch millis, or {@code ""} for none
+	 */
+	void markTag(String key, String tag, String hardAt, String softAt, long retentionMillis) {
+		call(SwrStoreException.Operation.EVICT, key, (redis) -> redis.scriptingCommands()
+			.eval(MARK_TAG_SCRIPT.duplicate(), ReturnType.INTEGER, 1, utf8(key), utf8(tag), utf8(hardAt), utf8(softAt),
+					utf8(Long.toString(Math.max(1, retentionMillis))))
+			.next());
+	}
+
+	/** The values of {@code fields} in the hash {@code key}, {@code null} for a missing one, without blocking. */
+	CompletableFuture<List<@Nullable String>> hashValues(String key, List<String> fields) {
+		return this.<List<@Nullable String>>callAsync(SwrStoreException.Operation.GET, key,
+				(redis) -> redis.hashCommands()
+					.hMGet(utf8(key), fields.stream().map(RedisGateway::utf8).toList())
+					.map((values) -> values.stream()
+						.map((value) -> (value != null) ? StandardCharsets.UTF_8.decode(value).toString() : null)
+						.toList()))
+			.thenApply((values) -> (values != null) ? values : List.of());
 	}
 
 	/**

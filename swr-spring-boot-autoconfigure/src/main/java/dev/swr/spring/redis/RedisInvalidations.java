@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,12 +13,14 @@ import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.SubscriptionListener;
 
 import dev.swr.core.SwrStoreException;
+import dev.swr.core.TagMark;
 
 /**
  * Keeps the first tiers of all instances consistent. Publishes {@code <instance> NUL <op> NUL
  * <cache> NUL <key>} on {@code swr.redis.invalidation-channel} after every tiered write, evict or
  * clear, and on a message from another instance drops the key (or the whole cache) from this
- * instance's first tier. When the subscription is made again after a lost connection, every first
+ * instance's first tier. A tag eviction is announced as op {@code T} with {@code <hard>:<soft>:<tag>}
+ * in place of the key, so other instances know of it before their next check of the stored marks. When the subscription is made again after a lost connection, every first
  * tier is cleared: messages sent meanwhile were missed.
  * <p>
  * Public only so that the auto-configuration in another package can create it as a bean; it is
@@ -37,6 +40,8 @@ public final class RedisInvalidations implements MessageListener, SubscriptionLi
 
 	private final Map<String, TieredStore> stores = new ConcurrentHashMap<>();
 
+	private final Map<String, BiConsumer<String, TagMark>> tagListeners = new ConcurrentHashMap<>();
+
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
 	/**
@@ -52,6 +57,17 @@ public final class RedisInvalidations implements MessageListener, SubscriptionLi
 
 	void register(TieredStore store) {
 		this.stores.put(store.cacheName(), store);
+	}
+
+	/** Registers who hears the tag evictions other instances make in {@code cacheName}. */
+	void registerTags(String cacheName, BiConsumer<String, TagMark> listener) {
+		this.tagListeners.put(cacheName, listener);
+	}
+
+	/** Announces a tag eviction: {@code T}, and {@code <hard>:<soft>:<tag>} in place of the key. */
+	void publishTag(String cacheName, String tag, TagMark mark) {
+		publish("T", cacheName, RedisTagMarks.instant(mark.hardAt()) + ":" + RedisTagMarks.instant(mark.softAt()) + ":"
+				+ tag, SwrStoreException.Operation.EVICT);
 	}
 
 	void publishEvict(String cacheName, String key, SwrStoreException.Operation operation) {
@@ -73,6 +89,10 @@ public final class RedisInvalidations implements MessageListener, SubscriptionLi
 		if (parts.length != 4 || parts[0].equals(this.instanceId)) {
 			return;
 		}
+		if (parts[1].equals("T")) {
+			heardTag(parts[2], parts[3]);
+			return;
+		}
 		TieredStore store = this.stores.get(parts[2]);
 		if (store == null) {
 			return;
@@ -82,6 +102,18 @@ public final class RedisInvalidations implements MessageListener, SubscriptionLi
 		}
 		else {
 			store.dropLocal(parts[3]);
+		}
+	}
+
+	private void heardTag(String cacheName, String body) {
+		BiConsumer<String, TagMark> listener = this.tagListeners.get(cacheName);
+		int second = body.indexOf(':', body.indexOf(':') + 1);
+		if (listener == null || second < 0) {
+			return;
+		}
+		TagMark mark = RedisTagMarks.parse(body.substring(0, second));
+		if (mark != null) {
+			listener.accept(body.substring(second + 1), mark);
 		}
 	}
 

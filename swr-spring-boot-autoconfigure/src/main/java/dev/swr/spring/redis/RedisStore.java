@@ -31,9 +31,12 @@ final class RedisStore implements SharedStore<Object, Object> {
 
 	private final Duration lockWait;
 
+	private final RedisTagMarks tagMarks;
+
 	RedisStore(SerializingStore<Object, Object> entries, RedisByteStorage storage, RedisGateway redis, boolean leases,
-			Duration lockWait) {
+			Duration lockWait, RedisTagMarks tagMarks) {
 		this.entries = entries;
+		this.tagMarks = tagMarks;
 		this.storage = storage;
 		this.redis = redis;
 		this.leases = leases;
@@ -83,6 +86,11 @@ final class RedisStore implements SharedStore<Object, Object> {
 	@Override
 	public String kind() {
 		return "redis";
+	}
+
+	@Override
+	public RedisTagMarks tagMarks() {
+		return this.tagMarks;
 	}
 
 	@Override

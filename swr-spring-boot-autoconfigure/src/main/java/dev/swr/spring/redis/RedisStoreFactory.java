@@ -62,7 +62,8 @@ public final class RedisStoreFactory implements SwrStoreFactory {
 	public SwrStore<Object, Object> createStore(String cacheName, long maximumSize, ResolvableType valueType) {
 		RedisByteStorage storage = new RedisByteStorage(this.redis, this.keyPrefix, cacheName);
 		SerializingStore<Object, Object> entries = ByteStores.serializing(cacheName, this.codec, valueType, storage);
-		RedisStore shared = new RedisStore(entries, storage, this.redis, this.leases, this.lockWait);
+		RedisStore shared = new RedisStore(entries, storage, this.redis, this.leases, this.lockWait,
+				new RedisTagMarks(this.redis, this.keyPrefix, cacheName, this.invalidations));
 		if (this.invalidations == null) {
 			return shared;
 		}

@@ -12,6 +12,7 @@ import dev.swr.core.MemoryStore;
 import dev.swr.core.SharedStore;
 import dev.swr.core.SwrEntry;
 import dev.swr.core.SwrStoreException;
+import dev.swr.core.TagMarkStore;
 
 /**
  * The {@code tiered} store: a Caffeine first tier in this JVM (each entry kept at most
@@ -193,6 +194,12 @@ final class TieredStore implements SharedStore<Object, Object> {
 	@Override
 	public String kind() {
 		return "tiered";
+	}
+
+	/** The marks are Redis's: the first tier holds entries, and the engine checks their tags on every read. */
+	@Override
+	public TagMarkStore tagMarks() {
+		return this.shared.tagMarks();
 	}
 
 	@Override

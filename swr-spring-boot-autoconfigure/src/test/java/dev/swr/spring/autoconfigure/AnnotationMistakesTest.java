@@ -1,10 +1,14 @@
 package dev.swr.spring.autoconfigure;
 
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.swr.spring.annotation.StaleWhileRevalidate;
+import dev.swr.spring.annotation.SwrEvict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +27,23 @@ class AnnotationMistakesTest {
 				assertThat(context).getFailure().hasStackTraceContaining(fragment);
 			}
 		});
+	}
+
+	@Test
+	void batchNeedsOneCollectionAndAMapAndNoKey() {
+		assertStartupFails(BatchWithKey.class, "BatchWithKey.findAll", "'key' must be empty");
+		assertStartupFails(BatchTwoParameters.class, "BatchTwoParameters.findAll", "exactly one parameter, a Collection<K>");
+		assertStartupFails(BatchReturningList.class, "BatchReturningList.findAll", "return Map<K, V>");
+	}
+
+	@Test
+	void evictMistakesNameTheMethod() {
+		assertStartupFails(EvictAllWithKey.class, "EvictAllWithKey.changed", "'allEntries' evicts everything");
+		assertStartupFails(SoftWithoutTags.class, "SoftWithoutTags.changed", "'soft' makes the entries of 'tags' stale");
+		assertStartupFails(CachingAndEvicting.class, "CachingAndEvicting.find", "cannot both cache");
+		assertStartupFails(EmptyTag.class, "EmptyTag.find", "'tags'[1] is empty");
+		assertStartupFails(TagNamingUnknownParameter.class, "TagNamingUnknownParameter.changed",
+				"'#kind', which is not a parameter");
 	}
 
 	@Test
@@ -161,6 +182,76 @@ class AnnotationMistakesTest {
 		@StaleWhileRevalidate(cache = "c", fresh = "20s")
 		public String second(long id) {
 			return "x";
+		}
+
+	}
+
+	static class BatchWithKey {
+
+		@StaleWhileRevalidate(cache = "b", key = "#ids", batch = true)
+		public Map<Long, String> findAll(List<Long> ids) {
+			return Map.of();
+		}
+
+	}
+
+	static class BatchTwoParameters {
+
+		@StaleWhileRevalidate(cache = "b", batch = true)
+		public Map<Long, String> findAll(List<Long> ids, String locale) {
+			return Map.of();
+		}
+
+	}
+
+	static class BatchReturningList {
+
+		@StaleWhileRevalidate(cache = "b", batch = true)
+		public List<String> findAll(List<Long> ids) {
+			return List.of();
+		}
+
+	}
+
+	static class EvictAllWithKey {
+
+		@SwrEvict(cache = "c", key = "#id", allEntries = true)
+		public void changed(long id) {
+		}
+
+	}
+
+	static class SoftWithoutTags {
+
+		@SwrEvict(cache = "c", key = "#id", soft = true)
+		public void changed(long id) {
+		}
+
+	}
+
+	static class CachingAndEvicting {
+
+		@StaleWhileRevalidate(cache = "c")
+		@SwrEvict(cache = "c", allEntries = true)
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class EmptyTag {
+
+		@StaleWhileRevalidate(cache = "c", tags = { "'a'", " " })
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	static class TagNamingUnknownParameter {
+
+		@SwrEvict(cache = "c", tags = "'kind:' + #kind")
+		public void changed(String category) {
 		}
 
 	}

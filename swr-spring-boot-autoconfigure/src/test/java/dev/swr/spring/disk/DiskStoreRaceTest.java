@@ -53,7 +53,7 @@ class DiskStoreRaceTest {
 			.createStore("race", 100, ResolvableType.forClass(String.class));
 		// The factory's store wraps the serializing store; race on a DiskStore over a held serializing one.
 		this.disk = new HeldReads(((DiskStore) entries).diskForTests());
-		this.store = new DiskStore(100, this.clock, this.disk, this.database);
+		this.store = new DiskStore(100, this.clock, this.disk, this.database, "race");
 		this.disk.put("k", this.old);
 	}
 
