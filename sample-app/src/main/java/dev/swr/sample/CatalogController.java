@@ -1,6 +1,8 @@
 package dev.swr.sample;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -19,6 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class CatalogController {
 
+	/** The most ids one {@code GET /products?ids=} may ask for. */
+	static final int MAX_IDS = 100;
+
 	private final ProductService products;
 
 	private final Upstream upstream;
@@ -31,6 +36,48 @@ public class CatalogController {
 	@GetMapping("/products/{id}")
 	public Product product(@PathVariable long id) {
 		return this.products.find(id);
+	}
+
+	/**
+	 * The products of {@code ids}, in the order given (a repeated id answers twice), read through one
+	 * batch call: the ids the cache cannot serve are fetched with one upstream call. The
+	 * {@code X-Cache-Status} header is the worst status of the ids.
+	 */
+	@GetMapping(path = "/products", params = "ids")
+	public List<Product> products(@RequestParam List<Long> ids) {
+		if (ids.size() > MAX_IDS) {
+			throw new ErrorResponseException(HttpStatus.BAD_REQUEST, ProblemDetail.forStatusAndDetail(
+					HttpStatus.BAD_REQUEST, "At most " + MAX_IDS + " ids per request, got " + ids.size()), null);
+		}
+		if (ids.contains(null)) {
+			throw new ErrorResponseException(HttpStatus.BAD_REQUEST,
+					ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "ids must not contain an empty id"), null);
+		}
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		Map<Long, Product> found = this.products.findAll(ids);
+		return ids.stream().map(found::get).filter(Objects::nonNull).toList();
+	}
+
+	/**
+	 * Evicts every cached product of {@code category} by its tag, on every instance; with
+	 * {@code soft=true} they are made stale instead (served while each is refreshed).
+	 */
+	@PostMapping("/categories/{category}/refresh")
+	public ResponseEntity<Void> refreshCategory(@PathVariable String category,
+			@RequestParam(defaultValue = "false") boolean soft) {
+		if (!Product.CATEGORIES.contains(category)) {
+			throw new ErrorResponseException(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+					"Unknown category '" + category + "'; the categories are " + Product.CATEGORIES), null);
+		}
+		if (soft) {
+			this.products.repriceCategory(category);
+		}
+		else {
+			this.products.refreshCategory(category);
+		}
+		return ResponseEntity.noContent().build();
 	}
 
 	@PostMapping("/products/{id}/refresh")

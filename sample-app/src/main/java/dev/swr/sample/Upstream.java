@@ -2,6 +2,8 @@ package dev.swr.sample;
 
 import java.math.BigDecimal;
 import java.time.InstantSource;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -54,15 +56,40 @@ public class Upstream {
 	 */
 	public Product fetch(long id) {
 		this.calls.incrementAndGet();
-		if (id >= 0 && id < TRACKED_IDS) {
-			this.callsById.incrementAndGet((int) id);
-		}
+		countFetchOf(id);
 		simulateLatency();
 		if (this.failing.get()) {
 			throw new UpstreamUnavailableException(id);
 		}
+		return product(id);
+	}
+
+	/**
+	 * Fetches several products with one call (one simulated latency, one count in {@link #calls()};
+	 * each id counted in {@link #callsById()}).
+	 * @throws UpstreamUnavailableException when switched to failing
+	 */
+	public Map<Long, Product> fetchAll(Collection<Long> ids) {
+		this.calls.incrementAndGet();
+		ids.forEach(this::countFetchOf);
+		simulateLatency();
+		if (this.failing.get()) {
+			throw new UpstreamUnavailableException(ids.isEmpty() ? -1 : ids.iterator().next());
+		}
+		Map<Long, Product> products = new LinkedHashMap<>();
+		ids.forEach((id) -> products.put(id, product(id)));
+		return products;
+	}
+
+	private void countFetchOf(long id) {
+		if (id >= 0 && id < TRACKED_IDS) {
+			this.callsById.incrementAndGet((int) id);
+		}
+	}
+
+	private Product product(long id) {
 		BigDecimal price = BigDecimal.valueOf(Math.floorMod(id * 7919, 10_000) + 99, 2);
-		return new Product(id, "Product " + id, price, this.clock.instant());
+		return new Product(id, "Product " + id, Product.categoryOf(id), price, this.clock.instant());
 	}
 
 	private void simulateLatency() {
