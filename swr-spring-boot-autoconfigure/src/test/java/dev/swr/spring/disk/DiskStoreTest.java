@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ import dev.swr.core.SwrResult;
 import dev.swr.core.SwrStatus;
 import dev.swr.core.SwrStoreException.Operation;
 import dev.swr.core.SwrStoreException.Reason;
+import dev.swr.core.SwrTagger;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.spring.disk.DiskDatabase.DiskSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +72,43 @@ class DiskStoreTest {
 
 	private String load(Object key) {
 		return "value-" + key + "-" + this.loads.incrementAndGet();
+	}
+
+	@Test
+	void aTagEvictionOutlivesARestartAndItsMarkIsSweptOnceNoEntryCanNeedIt() {
+		SwrCache<Object, Object> products = cache("products");
+		SwrTagger<Object> byParity = (value) -> List.of("parity:" + (value.toString().charAt(6) - '0') % 2);
+		products.getWithStatus(1L, this::load, null, byParity);
+		products.getWithStatus(2L, this::load, null, byParity);
+		assertThat(products.getEntry(1L).tags()).containsExactly("parity:1");
+		products.evictByTag("parity:1", false);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(products.getEntry(1L)).isNull();
+
+		// A new process: a new engine and database on the same directory.
+		this.engine.close(Duration.ofSeconds(1));
+		this.database.close();
+		this.database = null;
+		SwrEngine restarted = SwrEngine.builder().clock(this.clock).build();
+		try {
+			this.database = new DiskDatabase(this.dir.resolve("db"), SMALL, this.clock);
+			DiskStoreFactory stores = new DiskStoreFactory(this.database, EnvelopeCodec.builder().build(), this.clock);
+			SwrCache<Object, Object> again = restarted.newCache("products")
+				.policy(SwrPolicy.builder().fresh(Duration.ofSeconds(30)).stale(Duration.ofMinutes(5))
+					.expired(Duration.ofMillis(1)).jitter(0).build())
+				.store(stores.createStore("products", 100, ResolvableType.forClass(String.class)))
+				.build();
+			assertThat(again.getEntry(1L)).as("evicted before the restart, still on disk").isNull();
+			assertThat(again.getEntry(2L).value()).isEqualTo("value-2-2");
+			assertThat(this.database.tagMark("products", "parity:1")).isNotNull();
+			// Past the longest life of an entry written before the mark (at least a minute), it goes.
+			this.clock.advance(Duration.ofMinutes(6));
+			this.database.sweep();
+			assertThat(this.database.tagMark("products", "parity:1")).isNull();
+		}
+		finally {
+			restarted.close(Duration.ofSeconds(1));
+		}
 	}
 
 	@Test

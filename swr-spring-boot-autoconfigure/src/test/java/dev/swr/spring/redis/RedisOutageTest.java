@@ -208,6 +208,40 @@ class RedisOutageTest {
 	}
 
 	/**
+	 * A tag eviction while Redis is stopped: the endpoint answers 503 within the command timeout
+	 * saying why, the eviction holds on this instance all the same, and a tagged entry stays readable
+	 * here (what is known of its tags stays in force while the marks cannot be read).
+	 */
+	@Test
+	void aTagEvictionWhileRedisIsStoppedAnswers503AndStillHoldsHere() throws Exception {
+		tiered().run((context) -> {
+			SwrCacheManager manager = context.getBean(SwrCacheManager.class);
+			dev.swr.core.SwrCache<Object, Object> cache = manager.getSwrCache("tagged");
+			cache.getWithStatus("a", (key) -> "A", null, (value) -> java.util.List.of("letters"));
+			cache.getWithStatus("b", (key) -> "B", null, (value) -> java.util.List.of("other"));
+			SwrEndpointWebExtension endpoint = new SwrEndpointWebExtension(new SwrEndpoint(manager, null));
+			this.redis.pause();
+			try {
+				WebEndpointResponse<?> response = CompletableFuture
+					.supplyAsync(() -> endpoint.evictTag("tagged", "tags", "letters", null))
+					.get(10, TimeUnit.SECONDS);
+				assertThat(response.getStatus()).isEqualTo(503);
+				assertThat(response.getBody()).isInstanceOfSatisfying(SwrEndpointWebExtension.ClearFailure.class,
+						(failure) -> assertThat(failure.reason()).isIn("timeout", "unavailable"));
+				assertThat(cache.getEntry("a")).as("evicted here though Redis did not record it").isNull();
+				assertThat(CompletableFuture.supplyAsync(() -> cache.getEntry("b")).get(10, TimeUnit.SECONDS).value())
+					.isEqualTo("B");
+			}
+			finally {
+				this.redis.resume();
+			}
+			// Once Redis is back (and the gateway's breaker lets calls through again), it is recorded.
+			org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+				.until(() -> endpoint.evictTag("tagged", "tags", "letters", true).getStatus() == 200);
+		});
+	}
+
+	/**
 	 * Issue 12, item 2: with Redis stalled (SIGSTOP), a lease's SET NX timed out for its caller,
 	 * which went on with a local lease; Redis ran the queued SET when it resumed, and for the
 	 * lease's whole TTL every instance's cold read of the key waited its full lock-wait. Now a
