@@ -30,13 +30,17 @@ final class LeaseCoordinator<K, V> {
 
 	private final Duration ttl;
 
+	/** An entry a tag eviction covers is not the value another instance is loading. */
+	private final TagLedger tags;
+
 	private final long lockWaitNanos;
 
 	/** Between two reads of the store while another instance loads: lock-wait / 20, within 5–50 ms. */
 	private final long pollPauseNanos;
 
-	LeaseCoordinator(GuardedStore<K, V> store, InstantSource clock, Duration ttl) {
+	LeaseCoordinator(GuardedStore<K, V> store, InstantSource clock, Duration ttl, TagLedger tags) {
 		this.store = store;
+		this.tags = tags;
 		this.shared = (store.store instanceof SharedStore<K, V> sharedStore) ? sharedStore : null;
 		this.clock = clock;
 		this.ttl = ttl;
@@ -118,14 +122,17 @@ final class LeaseCoordinator<K, V> {
 			found.complete(null);
 			return;
 		}
-		scheduler.schedule(() -> this.store.getAsync(key).whenComplete((entry, failure) -> {
-			if (entry != null && this.clock.millis() < entry.expiresAt()) {
-				found.complete(entry);
-			}
-			else {
-				pollLater(key, scheduler, deadline, found);
-			}
-		}), Math.min(left, this.pollPauseNanos));
+		scheduler.schedule(() -> this.store.getAsync(key)
+			.thenCompose((entry) -> (entry == null || entry.tags().isEmpty()) ? CompletableFuture.completedFuture(entry)
+					: this.tags.checkAsync(entry, this.clock.millis()))
+			.whenComplete((entry, failure) -> {
+				if (entry != null && this.clock.millis() < entry.expiresAt()) {
+					found.complete(entry);
+				}
+				else {
+					pollLater(key, scheduler, deadline, found);
+				}
+			}), Math.min(left, this.pollPauseNanos));
 	}
 
 	/** Polls the shared store for the entry another instance is loading, until {@code lock-wait} ends. */
@@ -137,6 +144,9 @@ final class LeaseCoordinator<K, V> {
 				return null;
 			}
 			SwrEntry<V> entry = this.store.get(key);
+			if (entry != null && !entry.tags().isEmpty()) {
+				entry = this.tags.check(entry, this.clock.millis());
+			}
 			if (entry != null && this.clock.millis() < entry.expiresAt()) {
 				return entry;
 			}

@@ -86,7 +86,7 @@ final class Revalidator<K, V> {
 	Revalidator(String name, SwrPolicy policy, GuardedStore<K, V> store, InstantSource clock,
 			RefreshScheduler scheduler, @Nullable CircuitBreaker breaker,
 			@Nullable Function<Object, CircuitBreaker> breakers, EntryFactory<K, V> entries, SwrLoadListener listener,
-			SwrStats stats) {
+			SwrStats stats, TagLedger tags) {
 		this.name = name;
 		this.policy = policy;
 		this.store = store;
@@ -97,7 +97,7 @@ final class Revalidator<K, V> {
 		this.entries = entries;
 		this.listener = listener;
 		this.stats = stats;
-		this.leases = new LeaseCoordinator<>(store, clock, policy.refreshTimeout());
+		this.leases = new LeaseCoordinator<>(store, clock, policy.refreshTimeout(), tags);
 		this.misses = Bulkhead.of("swr-misses-" + name, BulkheadConfig.custom()
 			.maxConcurrentCalls(policy.maxConcurrentMisses())
 			.maxWaitDuration(Duration.ZERO)

@@ -81,7 +81,7 @@ public final class SwrCache<K, V> {
 		this.tags = new TagLedger(store.tagMarks(), clock, tagCheckInterval, tagRetention(policy, ttlPolicy),
 				this.guarded);
 		this.revalidator = new Revalidator<>(name, policy, this.guarded, clock, scheduler, breaker, breakers,
-				new EntryFactory<>(name, policy, ttlPolicy), listener, this.stats);
+				new EntryFactory<>(name, policy, ttlPolicy), listener, this.stats, this.tags);
 		this.batches = new BatchReads<>(this.revalidator);
 	}
 

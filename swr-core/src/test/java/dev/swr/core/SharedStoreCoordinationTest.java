@@ -183,6 +183,25 @@ class SharedStoreCoordinationTest {
 		assertThat(coalescing.entries.get("k").value()).isEqualTo("v1");
 	}
 
+	@Test
+	void withLockWaitAnEntryItsTagEvictedIsNotTakenForTheValueAnotherInstanceLoads() throws Exception {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofMillis(100);
+		long now = this.clock.millis();
+		coalescing.entries.put("k", new SwrEntry<>("evicted", now - 1_000, now + 9_000, now + 20_000, now + 30_000,
+				java.util.List.of("t")));
+		SwrCache<String, String> a = this.engineA.<String, String>newCache("cold").store(coalescing).build();
+		a.evictByTag("t", false);
+		this.clock.advance(Duration.ofMillis(1));
+		coalescing.leases.put("k", "a holder that never writes");
+
+		assertThat(a.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
+		coalescing.entries.put("k", new SwrEntry<>("evicted", now - 1_000, now + 9_000, now + 20_000, now + 30_000,
+				java.util.List.of("t")));
+		assertThat(a.getAsync("k", (key) -> CompletableFuture.completedFuture(load(key))).get(5, TimeUnit.SECONDS))
+			.isEqualTo(new SwrResult<>("v2", SwrStatus.MISS));
+	}
+
 	private String load(String key) {
 		return "v" + this.loads.incrementAndGet();
 	}
