@@ -3,6 +3,7 @@ package dev.swr.core;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -255,8 +256,7 @@ public final class SwrCache<K, V> {
 		if (loader == null) {
 			throw new IllegalArgumentException("'loader' must not be null");
 		}
-		Map<K, SwrResult<V>> results = this.batches.read(keys, (key) -> read(key, this.clock.millis()), loader,
-				storeIf, tagger);
+		Map<K, SwrResult<V>> results = this.batches.read(keys, reader(keys), loader, storeIf, tagger);
 		SwrStatus worst = null;
 		for (SwrResult<V> result : results.values()) {
 			worst = result.status().worse(worst);
@@ -265,6 +265,27 @@ public final class SwrCache<K, V> {
 			SwrStatus.track(worst);
 		}
 		return results;
+	}
+
+	/**
+	 * How a batch reads its keys: one by one from a store in memory; from a remote store, every read
+	 * sent at once (the client pipelines them, so a batch costs about one round trip, not one per
+	 * key), each bounded by the store's own timeout.
+	 */
+	private Function<K, @Nullable SwrEntry<V>> reader(Collection<? extends K> keys) {
+		if (!this.readsBlock) {
+			return (key) -> read(key, this.clock.millis());
+		}
+		Map<K, CompletableFuture<@Nullable SwrEntry<V>>> reads = new HashMap<>();
+		for (K key : keys) {
+			if (key != null) {
+				reads.computeIfAbsent(key, this::readAsync);
+			}
+		}
+		return (key) -> {
+			SwrEntry<V> entry = reads.get(key).join();
+			return (entry == null || entry.tags().isEmpty()) ? entry : this.tags.check(entry, this.clock.millis());
+		};
 	}
 
 	/**
