@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.expression.Expression;
+import org.springframework.util.ClassUtils;
 
 import dev.swr.core.SwrPolicy;
 
@@ -106,7 +107,9 @@ public record SwrOperation(Method method, String cacheName, ReturnKind returnKin
 			Class<?> element = ResolvableType.forMethodParameter(this.method, 0).asCollection().resolveGeneric(0);
 			return (element != null && element != Object.class) ? element : null;
 		}
-		return (this.keyParameterIndex >= 0) ? this.method.getParameterTypes()[this.keyParameterIndex] : null;
+		// Boxed, as keys are: a long id and the Long elements of a batch method's list are one key type.
+		return (this.keyParameterIndex >= 0)
+				? ClassUtils.resolvePrimitiveIfNecessary(this.method.getParameterTypes()[this.keyParameterIndex]) : null;
 	}
 
 	/** {@code Class.method} for messages. */

@@ -56,7 +56,9 @@ class AsyncReadsBlockHoundTest {
 		return new SpringApplicationBuilder(WebApp.class).web(WebApplicationType.REACTIVE)
 			.properties("server.port=0", "spring.data.redis.host=" + this.redis.host(),
 					"spring.data.redis.port=" + this.redis.port(), "swr.store=" + store, "swr.redis.key-prefix=" + prefix,
-					"swr.redis.invalidation-channel=" + prefix + "invalidation")
+					"swr.redis.invalidation-channel=" + prefix + "invalidation",
+					// Every read of a tagged entry reads its tags' marks from Redis too.
+					"swr.tags.check-interval=0")
 			.run();
 	}
 
@@ -91,6 +93,10 @@ class AsyncReadsBlockHoundTest {
 					assertThat(retrieved.statusCode()).as("%s retrieve round %d: %s", store, round, retrieved.body())
 						.isEqualTo(200);
 					assertThat(retrieved.body()).isEqualTo("mono-7");
+					HttpResponse<String> tagged = get(app, "/tagged/7");
+					assertThat(tagged.statusCode()).as("%s tagged round %d: %s", store, round, tagged.body())
+						.isEqualTo(200);
+					assertThat(tagged.body()).isEqualTo("tagged-7");
 				}
 			}
 		}
@@ -108,6 +114,11 @@ class AsyncReadsBlockHoundTest {
 		@StaleWhileRevalidate(cache = "monos", key = "#id")
 		public Mono<String> mono(long id) {
 			return Mono.just("mono-" + id);
+		}
+
+		@StaleWhileRevalidate(cache = "tagged", key = "#id", tags = "'parity:' + (#id % 2)")
+		public Mono<String> tagged(long id) {
+			return Mono.just("tagged-" + id);
 		}
 
 		@StaleWhileRevalidate(cache = "futures", key = "#id")
@@ -132,6 +143,11 @@ class AsyncReadsBlockHoundTest {
 		@GetMapping("/mono/{id}")
 		Mono<String> mono(@PathVariable long id) {
 			return this.catalog.mono(id);
+		}
+
+		@GetMapping("/tagged/{id}")
+		Mono<String> tagged(@PathVariable long id) {
+			return this.catalog.tagged(id);
 		}
 
 		@GetMapping("/future/{id}")
