@@ -49,12 +49,15 @@ class ProductStatusWalkThroughTest {
 
 		Read miss = read();
 		assertThat(miss.status()).isEqualTo("MISS");
+		assertThat(miss.cacheStatus()).isEqualTo("swr; fwd=miss; stored");
 		assertThat(miss.body()).contains("\"id\":" + ID).contains("\"name\":\"Product " + ID + "\"")
 			.contains(fetchedAt(firstFetch));
 		assertThat(this.upstream.calls()).isEqualTo(calls + 1);
 
 		Read hit = read();
 		assertThat(hit.status()).isEqualTo("HIT");
+		// Fresh for 10s less up to 10% jitter: 9 or 8 whole seconds left.
+		assertThat(hit.cacheStatus()).matches("swr; hit; ttl=[89]");
 		assertThat(hit.body()).isEqualTo(miss.body());
 		assertThat(this.upstream.calls()).isEqualTo(calls + 1);
 
@@ -63,6 +66,7 @@ class ProductStatusWalkThroughTest {
 		Instant secondFetch = this.clock.instant();
 		Read stale = read();
 		assertThat(stale.status()).isEqualTo("STALE");
+		assertThat(stale.cacheStatus()).matches("swr; hit; ttl=-[12]; detail=stale");
 		assertThat(stale.body()).isEqualTo(miss.body());
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			Read refreshed = read();
@@ -77,6 +81,7 @@ class ProductStatusWalkThroughTest {
 		this.upstream.fail();
 		Read fallback = read();
 		assertThat(fallback.status()).isEqualTo("FALLBACK");
+		assertThat(fallback.cacheStatus()).matches("swr; hit; ttl=-1[12][0-9]; detail=fallback");
 		assertThat(fallback.body()).isEqualTo(refreshedBody);
 		assertThat(this.upstream.calls()).isEqualTo(calls + 3);
 
@@ -87,6 +92,7 @@ class ProductStatusWalkThroughTest {
 		Instant thirdFetch = this.clock.instant();
 		Read expired = read();
 		assertThat(expired.status()).isEqualTo("EXPIRED");
+		assertThat(expired.cacheStatus()).matches("swr; hit; ttl=-1[12][0-9]; detail=expired");
 		assertThat(expired.body()).isEqualTo(refreshedBody);
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			Read refreshed = read();
@@ -106,14 +112,15 @@ class ProductStatusWalkThroughTest {
 
 	private Read read() throws Exception {
 		MvcResult result = this.mvc.perform(get("/products/{id}", ID)).andExpect(status().isOk()).andReturn();
-		return new Read(result.getResponse().getHeader("X-Cache-Status"), result.getResponse().getContentAsString());
+		return new Read(result.getResponse().getHeader("X-Cache-Status"), result.getResponse().getHeader("Cache-Status"),
+				result.getResponse().getContentAsString());
 	}
 
 	private static String fetchedAt(Instant instant) {
 		return "\"fetchedAt\":\"" + instant + "\"";
 	}
 
-	private record Read(String status, String body) {
+	private record Read(String status, String cacheStatus, String body) {
 	}
 
 }

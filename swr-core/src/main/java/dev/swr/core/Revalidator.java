@@ -186,15 +186,16 @@ final class Revalidator<K, V> {
 		}
 		if (now < entry.staleUntil()) {
 			startRefresh(key, source, entry, LoadTrigger.REFRESH, now);
-			return completed(entry.value(), SwrStatus.STALE);
+			return completed(entry, SwrStatus.STALE);
 		}
 		Object started = startRefresh(key, source, entry, LoadTrigger.EXPIRED, now);
 		if (!(started instanceof Flight<?>)) {
-			return completed(entry.value(), unwaited(started));
+			return completed(entry, unwaited(started));
 		}
 		return awaitAsync(flight(started), this.expiredWaitNanos, (loaded, failure) -> {
 			SwrResult<V> result = expiredAnswer(entry, loaded, failure);
-			SwrStatus.track(result.status());
+			SwrStatus.track(result.status(), (result.status() != SwrStatus.MISS) ? entry.freshUntil()
+					: SwrStatus.UNKNOWN_FRESH_UNTIL);
 			return CompletableFuture.completedFuture(result);
 		});
 	}
@@ -268,10 +269,10 @@ final class Revalidator<K, V> {
 		this.scheduler.continueOffLoop(task);
 	}
 
-	/** An answer already known: counted and tracked on the calling thread. */
-	CompletableFuture<SwrResult<V>> completed(@Nullable V value, SwrStatus status) {
-		SwrStatus.track(status);
-		return CompletableFuture.completedFuture(answer(value, status));
+	/** An answer from the cached {@code entry}, known at once: counted and tracked on the calling thread. */
+	CompletableFuture<SwrResult<V>> completed(SwrEntry<V> entry, SwrStatus status) {
+		SwrStatus.track(status, entry.freshUntil());
+		return CompletableFuture.completedFuture(answer(entry.value(), status));
 	}
 
 	// ---- answers ---------------------------------------------------------------------------

@@ -163,7 +163,7 @@ public final class SwrCache<K, V> {
 		else {
 			result = this.revalidator.read(key, Revalidator.Source.blocking(loader, storeIf, tagger), entry, now);
 		}
-		SwrStatus.track(result.status());
+		track(result.status(), entry);
 		return result;
 	}
 
@@ -202,13 +202,13 @@ public final class SwrCache<K, V> {
 		SwrEntry<V> entry = read(key, now);
 		if (entry != null && now < entry.freshUntil()) {
 			this.stats.recordGet(SwrStatus.HIT);
-			SwrStatus.track(SwrStatus.HIT);
+			SwrStatus.track(SwrStatus.HIT, entry.freshUntil());
 			return entry.value();
 		}
 		SwrLoader<K, V> bound = (loading) -> loader.load(loading, context);
 		SwrResult<V> result = this.revalidator.read(key, Revalidator.Source.blocking(bound, storeIf, tagger), entry,
 				now);
-		SwrStatus.track(result.status());
+		track(result.status(), entry);
 		return result.value();
 	}
 
@@ -256,13 +256,26 @@ public final class SwrCache<K, V> {
 		if (loader == null) {
 			throw new IllegalArgumentException("'loader' must not be null");
 		}
-		Map<K, SwrResult<V>> results = this.batches.read(keys, reader(keys), loader, storeIf, tagger);
+		Map<K, SwrEntry<V>> served = new HashMap<>();
+		Function<K, @Nullable SwrEntry<V>> reader = reader(keys);
+		Map<K, SwrResult<V>> results = this.batches.read(keys, (key) -> {
+			SwrEntry<V> entry = reader.apply(key);
+			if (entry != null) {
+				served.put(key, entry);
+			}
+			return entry;
+		}, loader, storeIf, tagger);
+		// The request's status is the worst key's: tracked once, with that key's entry.
+		K worstKey = null;
 		SwrStatus worst = null;
-		for (SwrResult<V> result : results.values()) {
-			worst = result.status().worse(worst);
+		for (Map.Entry<K, SwrResult<V>> result : results.entrySet()) {
+			if (worst == null || result.getValue().status().severity() > worst.severity()) {
+				worst = result.getValue().status();
+				worstKey = result.getKey();
+			}
 		}
 		if (worst != null) {
-			SwrStatus.track(worst);
+			track(worst, served.get(worstKey));
 		}
 		return results;
 	}
@@ -348,7 +361,7 @@ public final class SwrCache<K, V> {
 			Revalidator.Source<K, V> source) {
 		long now = this.clock.millis();
 		if (entry != null && now < entry.freshUntil()) {
-			return this.revalidator.completed(entry.value(), SwrStatus.HIT);
+			return this.revalidator.completed(entry, SwrStatus.HIT);
 		}
 		return this.revalidator.readAsync(key, source, entry, now);
 	}
@@ -495,6 +508,15 @@ public final class SwrCache<K, V> {
 	@Override
 	public String toString() {
 		return "SwrCache[" + this.name + ", " + this.store.kind() + "]";
+	}
+
+	/**
+	 * Tracks a read's status for the request: with the fresh window of {@code served} when the
+	 * status says the cached entry was served (not a {@code MISS}, which served a load's value).
+	 */
+	private static void track(SwrStatus status, @Nullable SwrEntry<?> served) {
+		SwrStatus.track(status, (served != null && status != SwrStatus.MISS) ? served.freshUntil()
+				: SwrStatus.UNKNOWN_FRESH_UNTIL);
 	}
 
 	/**

@@ -23,8 +23,11 @@ public enum SwrStatus {
 	/** An expired entry was served because the source failed, is backing off, or its breaker is open. */
 	FALLBACK("fallback", 4);
 
-	/** Per thread: the last status and the worst since {@link #resetTracking()}; one array per thread. */
-	private static final ThreadLocal<SwrStatus[]> TRACKED = ThreadLocal.withInitial(() -> new SwrStatus[2]);
+	/** What {@link #worstFreshUntil()} answers when no read of the worst status served a cached entry. */
+	public static final long UNKNOWN_FRESH_UNTIL = Long.MAX_VALUE;
+
+	/** Per thread: the last status and the worst since {@link #resetTracking()}; one holder per thread. */
+	private static final ThreadLocal<Tracked> TRACKED = ThreadLocal.withInitial(Tracked::new);
 
 	private final String tag;
 
@@ -51,32 +54,64 @@ public enum SwrStatus {
 	 * {@link #resetTracking()}.
 	 */
 	public static @Nullable SwrStatus last() {
-		return TRACKED.get()[0];
+		return TRACKED.get().last;
 	}
 
 	/** The most degraded status of the reads on this thread since {@link #resetTracking()}, or {@code null}. */
 	public static @Nullable SwrStatus worst() {
-		return TRACKED.get()[1];
+		return TRACKED.get().worst;
+	}
+
+	/**
+	 * The end of the fresh window (epoch millis) of the entry served by the reads of the
+	 * {@link #worst()} status on this thread, the earliest when several: what a
+	 * {@code Cache-Status} header's {@code ttl} is computed from. {@link #UNKNOWN_FRESH_UNTIL} when
+	 * those reads served no cached entry (a {@code MISS}) or nothing was tracked.
+	 */
+	public static long worstFreshUntil() {
+		return TRACKED.get().freshUntil;
 	}
 
 	/** Forgets the statuses tracked on this thread, as at the start of a request. */
 	public static void resetTracking() {
-		SwrStatus[] tracked = TRACKED.get();
-		tracked[0] = null;
-		tracked[1] = null;
+		Tracked tracked = TRACKED.get();
+		tracked.last = null;
+		tracked.worst = null;
+		tracked.freshUntil = UNKNOWN_FRESH_UNTIL;
 	}
 
+	/** Tracks a read that served no cached entry (a load's value). */
 	static void track(SwrStatus status) {
-		SwrStatus[] tracked = TRACKED.get();
-		// Written only when changed: on a run of hits nothing is stored, so the little per-thread
-		// arrays, which the collector may place side by side, never share a written cache line.
-		if (tracked[0] != status) {
-			tracked[0] = status;
+		track(status, UNKNOWN_FRESH_UNTIL);
+	}
+
+	/** Tracks a read that served an entry whose fresh window ends at {@code freshUntil}. */
+	static void track(SwrStatus status, long freshUntil) {
+		Tracked tracked = TRACKED.get();
+		// Written only when changed: on a run of hits of one entry nothing is stored, so the little
+		// per-thread holders, which the collector may place side by side, never share a written line.
+		if (tracked.last != status) {
+			tracked.last = status;
 		}
-		SwrStatus worst = status.worse(tracked[1]);
-		if (tracked[1] != worst) {
-			tracked[1] = worst;
+		SwrStatus worst = tracked.worst;
+		if (worst == null || status.severity > worst.severity) {
+			tracked.worst = status;
+			tracked.freshUntil = freshUntil;
 		}
+		else if (status == worst && freshUntil < tracked.freshUntil) {
+			tracked.freshUntil = freshUntil;
+		}
+	}
+
+	/** One thread's tracked reads. */
+	private static final class Tracked {
+
+		@Nullable SwrStatus last;
+
+		@Nullable SwrStatus worst;
+
+		long freshUntil = UNKNOWN_FRESH_UNTIL;
+
 	}
 
 	/** The more degraded of this status and {@code other}; a {@code null} other is ignored. */

@@ -195,7 +195,7 @@ public final class SwrAutoConfiguration {
 		return advisor;
 	}
 
-	/** The status header of servlet responses ({@code swr.web.status-header}). */
+	/** The status headers of servlet responses ({@code swr.web.status-header}, {@code swr.web.cache-status}). */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass({ OncePerRequestFilter.class, jakarta.servlet.Filter.class })
@@ -203,8 +203,10 @@ public final class SwrAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SwrStatusHeaderFilter swrStatusHeaderFilter(SwrProperties properties) {
-			return new SwrStatusHeaderFilter(properties.getWeb().getStatusHeader());
+		SwrStatusHeaderFilter swrStatusHeaderFilter(SwrProperties properties,
+				@Qualifier("swrClock") InstantSource clock) {
+			return new SwrStatusHeaderFilter(properties.getWeb().getStatusHeader(),
+					properties.getWeb().isCacheStatus(), clock);
 		}
 
 	}

@@ -664,6 +664,20 @@ public class SwrProperties {
 		/** Response header carrying the most degraded cache status of the request; empty disables it. */
 		private String statusHeader = "X-Cache-Status";
 
+		/**
+		 * Whether responses also carry the request's most degraded status as an RFC 9211
+		 * {@code Cache-Status} header ({@code swr; hit; ttl=12}, {@code swr; fwd=miss; stored}, ...).
+		 */
+		private boolean cacheStatus = true;
+
+		public boolean isCacheStatus() {
+			return this.cacheStatus;
+		}
+
+		public void setCacheStatus(boolean cacheStatus) {
+			this.cacheStatus = cacheStatus;
+		}
+
 		public String getStatusHeader() {
 			return this.statusHeader;
 		}
