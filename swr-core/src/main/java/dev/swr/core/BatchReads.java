@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -223,10 +224,19 @@ final class BatchReads<K, V> {
 		}
 		Set<K> keys = Collections.unmodifiableSet(new LinkedHashSet<>(flights.keySet()));
 		long started = System.nanoTime();
-		Callable<Map<? extends K, ? extends V>> body = () -> {
-			Map<? extends K, ? extends V> values = loader.loadAll(keys);
-			return (values != null) ? values : Map.of();
-		};
+		SwrContextCapture.Captured context = this.engine.capture.capture();
+		AtomicReference<SwrLoadObserver.@Nullable Observed> observed = new AtomicReference<>();
+		Callable<Map<? extends K, ? extends V>> body = () -> context.call(() -> {
+			SwrLoadObserver.Observed observing = this.engine.observe(List.copyOf(keys), trigger);
+			observed.set(observing);
+			try {
+				Map<? extends K, ? extends V> values = loader.loadAll(keys);
+				return (values != null) ? values : Map.of();
+			}
+			finally {
+				Revalidator.called(observing);
+			}
+		});
 		Runnable onExit = refresh ? () -> {
 		} : this.engine.misses::onComplete;
 		if (!refresh && (this.engine.inlineMisses || this.engine.scheduler.isClosed())) {
@@ -241,11 +251,12 @@ final class BatchReads<K, V> {
 			finally {
 				onExit.run();
 			}
-			land(flights, guards, trigger, values, failure, started);
+			land(flights, guards, trigger, values, failure, started, observed.get());
 			return;
 		}
 		TimedLoad<Map<? extends K, ? extends V>> task = new TimedLoad<>(body, this.engine.refreshTimeoutNanos, onExit);
-		task.result.whenComplete((values, failure) -> land(flights, guards, trigger, values, failure, started));
+		task.result.whenComplete(
+				(values, failure) -> land(flights, guards, trigger, values, failure, started, observed.get()));
 		boolean taken = refresh ? this.engine.scheduler.submit(task) : this.engine.scheduler.execute(task);
 		if (!taken) {
 			if (refresh && !this.engine.scheduler.isClosed()) {
@@ -298,7 +309,8 @@ final class BatchReads<K, V> {
 
 	/** Ends every flight of one call: counted once, the breakers told once, each key written or failed. */
 	private void land(Map<K, Flight<V>> flights, List<CircuitBreaker> guards, LoadTrigger trigger,
-			@Nullable Map<? extends K, ? extends V> values, @Nullable Throwable failure, long started) {
+			@Nullable Map<? extends K, ? extends V> values, @Nullable Throwable failure, long started,
+			SwrLoadObserver.@Nullable Observed observed) {
 		long nanos = System.nanoTime() - started;
 		List<K> keys = List.copyOf(flights.keySet());
 		Throwable cause = (failure != null) ? Revalidator.unwrap(failure) : null;
@@ -307,12 +319,13 @@ final class BatchReads<K, V> {
 				guards.forEach(Revalidator::releasePermission);
 			}
 			else if (cause != null) {
-				failed(keys, guards, trigger, cause, nanos);
+				failed(keys, guards, trigger, cause, nanos, observed);
 			}
 			else {
 				guards.forEach((guard) -> guard.onSuccess(nanos, TimeUnit.NANOSECONDS));
 				this.engine.backoffs.invalidateAll(keys);
 				this.engine.loadEnded(keys, trigger, LoadOutcome.SUCCESS, nanos);
+				Revalidator.ended(observed, LoadOutcome.SUCCESS, null);
 				warnIfNoKeyMatches(keys, values);
 			}
 		}
@@ -330,12 +343,14 @@ final class BatchReads<K, V> {
 		}
 	}
 
-	private void failed(List<K> keys, List<CircuitBreaker> guards, LoadTrigger trigger, Throwable cause, long nanos) {
+	private void failed(List<K> keys, List<CircuitBreaker> guards, LoadTrigger trigger, Throwable cause, long nanos,
+			SwrLoadObserver.@Nullable Observed observed) {
 		boolean timedOut = cause == Flight.TIMED_OUT;
 		Throwable reported = timedOut ? new TimeoutException("Batch load of " + keys.size() + " keys in cache '"
 				+ this.engine.name + "' ran past its refresh-timeout of " + this.engine.policy.refreshTimeout()) : cause;
 		guards.forEach((guard) -> guard.onError(nanos, TimeUnit.NANOSECONDS, reported));
 		LoadOutcome outcome = timedOut ? LoadOutcome.TIMEOUT : LoadOutcome.FAILURE;
+		Revalidator.ended(observed, outcome, reported);
 		if (trigger != LoadTrigger.MISS) {
 			long now = this.engine.clock.millis();
 			KeyBackoff longest = null;

@@ -34,6 +34,9 @@ final class Flight<V> {
 	/** When the load was asked for (epoch millis): the written entry's {@code writtenAt}. */
 	final long startedAt;
 
+	/** How the load is observed, set once it calls the source; {@code null} until then (or if it never does). */
+	volatile SwrLoadObserver.@Nullable Observed observed;
+
 	/** Set, under the flight's lock, when an evict, put or clear made this load's result obsolete. */
 	private boolean superseded;
 

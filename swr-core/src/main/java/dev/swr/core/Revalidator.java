@@ -60,6 +60,10 @@ final class Revalidator<K, V> {
 
 	private final SwrLoadListener listener;
 
+	private final SwrLoadObserver observer;
+
+	final SwrContextCapture capture;
+
 	final SwrStats stats;
 
 	final SingleFlight<K, V> flights = new SingleFlight<>();
@@ -85,7 +89,7 @@ final class Revalidator<K, V> {
 
 	Revalidator(String name, SwrPolicy policy, GuardedStore<K, V> store, InstantSource clock,
 			RefreshScheduler scheduler, @Nullable CircuitBreaker breaker,
-			@Nullable Function<Object, CircuitBreaker> breakers, EntryFactory<K, V> entries, SwrLoadListener listener,
+			@Nullable Function<Object, CircuitBreaker> breakers, EntryFactory<K, V> entries, EngineHooks hooks,
 			SwrStats stats, TagLedger tags) {
 		this.name = name;
 		this.policy = policy;
@@ -95,7 +99,9 @@ final class Revalidator<K, V> {
 		this.breaker = breaker;
 		this.breakers = breakers;
 		this.entries = entries;
-		this.listener = listener;
+		this.listener = hooks.listener();
+		this.observer = hooks.observer();
+		this.capture = hooks.capture();
 		this.stats = stats;
 		this.leases = new LeaseCoordinator<>(store, clock, policy.refreshTimeout(), tags);
 		this.misses = Bulkhead.of("swr-misses-" + name, BulkheadConfig.custom()
@@ -371,7 +377,7 @@ final class Revalidator<K, V> {
 			Loaded<V> loaded = null;
 			Throwable failure = null;
 			try {
-				loaded = missBody(key, source);
+				loaded = missBody(key, source, flight);
 			}
 			catch (Throwable ex) {
 				failure = ex;
@@ -382,7 +388,9 @@ final class Revalidator<K, V> {
 			land(key, flight, loaded, failure, watch);
 		}
 		else {
-			TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> missBody(key, source), this.refreshTimeoutNanos,
+			SwrContextCapture.Captured context = this.capture.capture();
+			TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> context.call(() -> missBody(key, source, flight)),
+					this.refreshTimeoutNanos,
 					this.misses::onComplete);
 			task.result.whenComplete((loaded, failure) -> land(key, flight, loaded, failure, watch));
 			if (!this.scheduler.execute(task)) {
@@ -419,36 +427,44 @@ final class Revalidator<K, V> {
 			}
 		}, this.scheduler::landOffLoop);
 		if (!this.leases.coalescesMisses()) {
-			startAsyncLoad(key, source, outcome, null);
+			startAsyncLoad(key, source, outcome, null, flight);
 			return;
 		}
-		this.leases.tryLeaseAsync(key).thenAccept((lease) -> this.scheduler.continueOffLoop(() -> {
+		SwrContextCapture.Captured context = this.capture.capture();
+		this.leases.tryLeaseAsync(key).thenAccept((lease) -> this.scheduler.continueOffLoop(carried(context, () -> {
 			if (lease != null) {
 				taken.set(lease);
-				startAsyncLoad(key, source, outcome, lease);
+				startAsyncLoad(key, source, outcome, lease, flight);
 				return;
 			}
 			this.leases.awaitOtherInstanceAsync(key, this.scheduler)
-				.thenAccept((theirs) -> this.scheduler.continueOffLoop(() -> {
+				.thenAccept((theirs) -> this.scheduler.continueOffLoop(carried(context, () -> {
 					if (theirs != null) {
 						outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
 					}
 					else {
-						startAsyncLoad(key, source, outcome, null);
+						startAsyncLoad(key, source, outcome, null, flight);
 					}
-				}));
-		}));
+				})));
+		})));
 	}
 
 	/** Calls an asynchronous loader; its value completes {@code outcome}, with the lease it was loaded under. */
 	private void startAsyncLoad(K key, Source<K, V> source, CompletableFuture<Loaded<V>> outcome,
-			@Nullable String lease) {
+			@Nullable String lease, Flight<V> flight) {
 		if (outcome.isDone()) {
 			// Timed out while the lease was asked or another instance awaited: nothing to start.
 			return;
 		}
+		SwrLoadObserver.Observed observed = observe(key, flight);
 		try {
-			CompletableFuture<? extends V> pending = source.start(key);
+			CompletableFuture<? extends V> pending;
+			try {
+				pending = source.start(key);
+			}
+			finally {
+				called(observed);
+			}
 			if (pending == null) {
 				outcome.complete(Loaded.of(null, lease));
 			}
@@ -469,7 +485,7 @@ final class Revalidator<K, V> {
 	}
 
 	/** A cold load: with {@code lock-wait}, first the lease, or the value another instance writes. */
-	private Loaded<V> missBody(K key, Source<K, V> source) throws Exception {
+	private Loaded<V> missBody(K key, Source<K, V> source, Flight<V> flight) throws Exception {
 		String lease = null;
 		if (this.leases.coalescesMisses()) {
 			lease = this.leases.tryLease(key);
@@ -480,21 +496,24 @@ final class Revalidator<K, V> {
 				}
 			}
 		}
-		return loadHoldingLease(key, source, lease);
+		return loadHoldingLease(key, source, lease, flight);
 	}
 
 	/**
 	 * Calls the source; the lease, if any, is kept for the write that follows ({@link #land} releases
 	 * it), so the write can be fenced by it. Released here if the source throws.
 	 */
-	private Loaded<V> loadHoldingLease(K key, Source<K, V> source, @Nullable String lease) throws Exception {
+	private Loaded<V> loadHoldingLease(K key, Source<K, V> source, @Nullable String lease, Flight<V> flight)
+			throws Exception {
 		boolean loaded = false;
+		SwrLoadObserver.Observed observed = observe(key, flight);
 		try {
 			Loaded<V> result = Loaded.of(source.call(key), lease);
 			loaded = true;
 			return result;
 		}
 		finally {
+			called(observed);
 			if (!loaded) {
 				this.leases.release(key, lease);
 			}
@@ -529,7 +548,9 @@ final class Revalidator<K, V> {
 			return skipped(SkipReason.IN_FLIGHT, raced);
 		}
 		Stopwatch watch = new Stopwatch();
-		TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> refreshBody(key, source, seen, watch),
+		SwrContextCapture.Captured context = this.capture.capture();
+		TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> context.call(() -> refreshBody(key, source, seen, watch,
+				flight)),
 				this.refreshTimeoutNanos, Stopwatch.NOTHING);
 		task.result.whenComplete((loaded, failure) -> land(key, flight, loaded, failure, watch));
 		if (!this.scheduler.submit(task)) {
@@ -542,7 +563,8 @@ final class Revalidator<K, V> {
 	}
 
 	/** A refresh, on a pool thread: unless another refresh got there first or holds the lease, load. */
-	private Loaded<V> refreshBody(K key, Source<K, V> source, SwrEntry<V> seen, Stopwatch watch) throws Exception {
+	private Loaded<V> refreshBody(K key, Source<K, V> source, SwrEntry<V> seen, Stopwatch watch, Flight<V> flight)
+			throws Exception {
 		watch.start();
 		SwrEntry<V> current = this.store.get(key);
 		if (current != null && current.writtenAt() > seen.writtenAt()) {
@@ -554,7 +576,7 @@ final class Revalidator<K, V> {
 			// Another instance refreshes it; its write reaches us through the store.
 			return Loaded.skipped(SkipReason.LEASE_HELD, null);
 		}
-		return loadHoldingLease(key, source, lease);
+		return loadHoldingLease(key, source, lease, flight);
 	}
 
 	private Object skipped(SkipReason reason, Object result) {
@@ -592,7 +614,7 @@ final class Revalidator<K, V> {
 					releasePermission(guard);
 				}
 				else {
-					loadFailed(key, flight.trigger, guard, cause, watch.elapsed());
+					loadFailed(key, flight, guard, cause, watch.elapsed());
 				}
 				throw cause;
 			}
@@ -610,11 +632,13 @@ final class Revalidator<K, V> {
 			}
 			this.backoffs.invalidate(key);
 			loadEnded(key, flight.trigger, LoadOutcome.SUCCESS, nanos);
+			ended(flight.observed, LoadOutcome.SUCCESS, null);
 			return writeLoaded(key, loaded.value(), flight, loaded.lease());
 		});
 	}
 
-	private void loadFailed(K key, LoadTrigger trigger, @Nullable CircuitBreaker guard, Throwable cause, long nanos) {
+	private void loadFailed(K key, Flight<V> flight, @Nullable CircuitBreaker guard, Throwable cause, long nanos) {
+		LoadTrigger trigger = flight.trigger;
 		boolean timedOut = cause == Flight.TIMED_OUT;
 		Throwable reported = timedOut ? new TimeoutException("Load of key '" + key + "' in cache '" + this.name
 				+ "' ran past its refresh-timeout of " + this.policy.refreshTimeout()) : cause;
@@ -622,6 +646,7 @@ final class Revalidator<K, V> {
 			guard.onError(nanos, TimeUnit.NANOSECONDS, reported);
 		}
 		LoadOutcome outcome = timedOut ? LoadOutcome.TIMEOUT : LoadOutcome.FAILURE;
+		ended(flight.observed, outcome, reported);
 		if (trigger == LoadTrigger.MISS) {
 			// A miss does not back off: its callers get the error.
 			loadEnded(key, trigger, outcome, nanos);
@@ -636,6 +661,64 @@ final class Revalidator<K, V> {
 				+ outcome.tag() + " (" + backoff.failures() + " in a row); serving the cached value, next attempt in "
 				+ Duration.ofMillis(backoff.until() - now), reported);
 		loadEnded(key, trigger, outcome, nanos);
+	}
+
+	/** Tells the observer a load of {@code key} calls the source now, on this thread; never throws. */
+	SwrLoadObserver.Observed observe(Object key, LoadTrigger trigger) {
+		try {
+			SwrLoadObserver.Observed observed = this.observer.starting(this.name, key, trigger);
+			return (observed != null) ? observed : SwrLoadObserver.Observed.NONE;
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Load observer failed", ex);
+			return SwrLoadObserver.Observed.NONE;
+		}
+	}
+
+	private SwrLoadObserver.Observed observe(K key, Flight<V> flight) {
+		SwrLoadObserver.Observed observed = observe(key, flight.trigger);
+		flight.observed = observed;
+		return observed;
+	}
+
+	static void called(SwrLoadObserver.Observed observed) {
+		try {
+			observed.called();
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Load observer failed", ex);
+		}
+	}
+
+	static void ended(SwrLoadObserver.@Nullable Observed observed, LoadOutcome outcome, @Nullable Throwable error) {
+		if (observed == null) {
+			// The source was never called (refused, skipped): nothing was observed.
+			return;
+		}
+		try {
+			observed.ended(outcome, error);
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Load observer failed", ex);
+		}
+	}
+
+	/** {@code task} run in {@code context}, for a continuation on another thread. */
+	static Runnable carried(SwrContextCapture.Captured context, Runnable task) {
+		return () -> {
+			try {
+				context.call(() -> {
+					task.run();
+					return null;
+				});
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		};
 	}
 
 	void loadEnded(Object key, LoadTrigger trigger, LoadOutcome outcome, long nanos) {

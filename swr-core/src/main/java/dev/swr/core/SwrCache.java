@@ -70,19 +70,18 @@ public final class SwrCache<K, V> {
 
 	SwrCache(String name, SwrPolicy policy, SwrStore<K, V> store, InstantSource clock, RefreshScheduler scheduler,
 			@Nullable CircuitBreaker breaker, @Nullable Function<Object, CircuitBreaker> breakers,
-			@Nullable SwrTtlPolicy ttlPolicy, SwrLoadListener listener, SwrErrorHandler errorHandler,
-			Duration tagCheckInterval) {
+			@Nullable SwrTtlPolicy ttlPolicy, EngineHooks hooks, Duration tagCheckInterval) {
 		this.name = name;
 		this.policy = policy;
 		this.store = store;
 		this.clock = clock;
 		this.breaker = breaker;
 		this.readsBlock = store.blocksOnRead();
-		this.guarded = new GuardedStore<>(store, name, this.stats, errorHandler);
+		this.guarded = new GuardedStore<>(store, name, this.stats, hooks.errorHandler());
 		this.tags = new TagLedger(store.tagMarks(), clock, tagCheckInterval, tagRetention(policy, ttlPolicy),
 				this.guarded);
 		this.revalidator = new Revalidator<>(name, policy, this.guarded, clock, scheduler, breaker, breakers,
-				new EntryFactory<>(name, policy, ttlPolicy), listener, this.stats, this.tags);
+				new EntryFactory<>(name, policy, ttlPolicy), hooks, this.stats, this.tags);
 		this.batches = new BatchReads<>(this.revalidator);
 	}
 

@@ -37,9 +37,7 @@ public final class SwrEngine implements AutoCloseable {
 
 	private final RefreshScheduler scheduler;
 
-	private final SwrLoadListener loadListener;
-
-	private final SwrErrorHandler errorHandler;
+	private final EngineHooks hooks;
 
 	private final Duration shutdownTimeout;
 
@@ -52,8 +50,8 @@ public final class SwrEngine implements AutoCloseable {
 				builder.refreshExecutor, builder.timeoutTimer);
 		this.ownClock = (builder.clock == null) ? CoarseClock.start() : null;
 		this.clock = (builder.clock != null) ? builder.clock : this.ownClock;
-		this.loadListener = builder.loadListener;
-		this.errorHandler = builder.errorHandler;
+		this.hooks = new EngineHooks(builder.loadListener, builder.errorHandler, builder.loadObserver,
+				builder.contextCapture);
 		this.shutdownTimeout = builder.shutdownTimeout;
 	}
 
@@ -135,6 +133,10 @@ public final class SwrEngine implements AutoCloseable {
 
 		private SwrErrorHandler errorHandler = new LoggingErrorHandler();
 
+		private SwrLoadObserver loadObserver = SwrLoadObserver.NONE;
+
+		private SwrContextCapture contextCapture = SwrContextCapture.NONE;
+
 		private Builder() {
 		}
 
@@ -188,6 +190,24 @@ public final class SwrEngine implements AutoCloseable {
 		/** Told of every store failure; by default one that logs a warning. */
 		public Builder errorHandler(SwrErrorHandler errorHandler) {
 			this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+			return this;
+		}
+
+		/**
+		 * Told of each load as it calls the source, for tracing (an Observation per load); none by
+		 * default.
+		 */
+		public Builder loadObserver(SwrLoadObserver loadObserver) {
+			this.loadObserver = Objects.requireNonNull(loadObserver, "loadObserver");
+			return this;
+		}
+
+		/**
+		 * Carries a caller's context (MDC, the current trace) to the refreshes and cold loads run for
+		 * it on the engine's threads; none by default.
+		 */
+		public Builder contextCapture(SwrContextCapture contextCapture) {
+			this.contextCapture = Objects.requireNonNull(contextCapture, "contextCapture");
 			return this;
 		}
 
@@ -299,7 +319,7 @@ public final class SwrEngine implements AutoCloseable {
 					: new MemoryStore<>(this.maximumSize, SwrEngine.this.clock);
 			SwrCache<K, V> cache = new SwrCache<>(this.name, this.policy, chosen, SwrEngine.this.clock,
 					SwrEngine.this.scheduler, this.circuitBreaker, this.circuitBreakers, this.ttlPolicy,
-					SwrEngine.this.loadListener, SwrEngine.this.errorHandler, this.tagCheckInterval);
+					SwrEngine.this.hooks, this.tagCheckInterval);
 			if (SwrEngine.this.caches.putIfAbsent(this.name, cache) != null) {
 				throw new IllegalArgumentException("Cache '" + this.name + "' is defined twice");
 			}
