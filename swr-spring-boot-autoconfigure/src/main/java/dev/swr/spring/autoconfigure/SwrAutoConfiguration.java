@@ -4,6 +4,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -31,7 +33,9 @@ import dev.swr.core.CoarseClock;
 import dev.swr.core.LoggingErrorHandler;
 import dev.swr.core.SwrEngine;
 import dev.swr.core.SwrErrorHandler;
+import dev.swr.core.SwrContextCapture;
 import dev.swr.core.SwrLoadListener;
+import dev.swr.core.SwrLoadObserver;
 import dev.swr.core.SwrTtlPolicy;
 import dev.swr.core.serial.EnvelopeCodec;
 import dev.swr.core.serial.JacksonJsonSerializer;
@@ -43,6 +47,8 @@ import dev.swr.spring.annotation.SwrOperationSource;
 import dev.swr.spring.cache.SwrCacheManager;
 import dev.swr.spring.cache.SwrCacheManagerCustomizer;
 import dev.swr.spring.cache.SwrStoreFactory;
+import dev.swr.spring.observation.ContextSnapshotCapture;
+import dev.swr.spring.observation.ObservationLoadObserver;
 import dev.swr.spring.web.SwrStatusHeaderFilter;
 
 /**
@@ -119,7 +125,8 @@ public final class SwrAutoConfiguration {
 	@ConditionalOnMissingBean
 	SwrEngine swrEngine(SwrProperties properties, @Qualifier("swrClock") InstantSource swrClock,
 			@Qualifier("swrRefreshExecutor") ObjectProvider<Executor> swrRefreshExecutor, SwrErrorHandler errorHandler,
-			ObjectProvider<SwrLoadListener> loadListeners) {
+			ObjectProvider<SwrLoadListener> loadListeners, ObjectProvider<SwrLoadObserver> loadObserver,
+			ObjectProvider<SwrContextCapture> contextCapture) {
 		SwrProperties.Refresh refresh = properties.getRefresh();
 		SwrEngine.Builder builder = SwrEngine.builder()
 			.clock(swrClock)
@@ -133,6 +140,8 @@ public final class SwrAutoConfiguration {
 			throw new IllegalStateException("swr.refresh.shutdown-timeout: " + ex.getMessage(), ex);
 		}
 		swrRefreshExecutor.ifAvailable(builder::refreshExecutor);
+		loadObserver.ifAvailable(builder::loadObserver);
+		contextCapture.ifAvailable(builder::contextCapture);
 		List<SwrLoadListener> listeners = loadListeners.orderedStream().toList();
 		if (!listeners.isEmpty()) {
 			builder.loadListener((cache, key, trigger, outcome, nanos) -> listeners
@@ -193,6 +202,38 @@ public final class SwrAutoConfiguration {
 		// Bound from the environment, not SwrProperties: advisors are created before most beans.
 		advisor.setOrder(Binder.get(environment).bind("swr.order", Integer.class).orElse(Integer.MAX_VALUE));
 		return advisor;
+	}
+
+	/**
+	 * With Micrometer's Observation API: each load is an Observation ({@code swr.load}), in the
+	 * trace of the request that made it when tracing is on.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SwrLoadObserver swrLoadObserver(ObjectProvider<ObservationRegistry> registry) {
+			return new ObservationLoadObserver(registry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		}
+
+	}
+
+	/**
+	 * With Micrometer's context-propagation: a caller's trace, MDC and registered thread-locals are
+	 * carried to the refreshes and cold loads run for it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ContextSnapshotFactory.class)
+	static class ContextPropagationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SwrContextCapture swrContextCapture() {
+			return new ContextSnapshotCapture();
+		}
+
 	}
 
 	/** The status headers of servlet responses ({@code swr.web.status-header}, {@code swr.web.cache-status}). */
