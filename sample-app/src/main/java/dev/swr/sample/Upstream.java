@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Upstream {
+
+	/** One line per upstream call, with the trace id of the request it serves (Boot's log correlation). */
+	private static final Log logger = LogFactory.getLog(Upstream.class);
 
 	private final InstantSource clock;
 
@@ -55,6 +60,7 @@ public class Upstream {
 	 * @throws IllegalStateException when interrupted while waiting (a refresh timed out or the app stops)
 	 */
 	public Product fetch(long id) {
+		logger.info("Upstream call for product " + id);
 		this.calls.incrementAndGet();
 		countFetchOf(id);
 		simulateLatency();
@@ -70,6 +76,7 @@ public class Upstream {
 	 * @throws UpstreamUnavailableException when switched to failing
 	 */
 	public Map<Long, Product> fetchAll(Collection<Long> ids) {
+		logger.info("Upstream call for products " + ids);
 		this.calls.incrementAndGet();
 		ids.forEach(this::countFetchOf);
 		simulateLatency();
