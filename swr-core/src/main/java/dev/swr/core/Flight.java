@@ -1,6 +1,7 @@
 package dev.swr.core;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,9 @@ final class Flight<V> {
 	/** How the load is observed, set once it calls the source; {@code null} until then (or if it never does). */
 	volatile SwrLoadObserver.@Nullable Observed observed;
 
+	/** Orders the load's write against {@link #supersede()}. */
+	private final ReentrantLock lock = new ReentrantLock();
+
 	/** Set, under the flight's lock, when an evict, put or clear made this load's result obsolete. */
 	private boolean superseded;
 
@@ -48,8 +52,23 @@ final class Flight<V> {
 		this.startedAt = startedAt;
 	}
 
-	synchronized void supersede() {
-		this.superseded = true;
+	void supersede() {
+		this.lock.lock();
+		try {
+			this.superseded = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Taken by the writer of the load's result, so a supersede cannot slip in between check and write. */
+	void lock() {
+		this.lock.lock();
+	}
+
+	void unlock() {
+		this.lock.unlock();
 	}
 
 	/** Read under the flight's lock by a writer that holds it, so a supersede cannot slip in between. */

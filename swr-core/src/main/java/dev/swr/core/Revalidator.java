@@ -739,8 +739,10 @@ final class Revalidator<K, V> {
 	SwrEntry<V> writeLoaded(K key, @Nullable V value, Flight<V> flight, @Nullable String lease) {
 		List<String> tags = this.entries.tags(key, value, flight.tagger);
 		// The lock orders this write against supersede(): either the write lands first and the
-		// evict that follows removes it, or the flag is seen and nothing is written.
-		synchronized (flight) {
+		// evict that follows removes it, or the flag is seen and nothing is written. A lock, not a
+		// monitor: the write may wait on I/O, which must not pin a virtual thread (Java 21 to 23).
+		flight.lock();
+		try {
 			long now = this.clock.millis();
 			SwrEntry<V> entry = this.entries.create(key, value, now, flight.startedAt, tags);
 			if (flight.isSuperseded()) {
@@ -763,6 +765,9 @@ final class Revalidator<K, V> {
 				this.stats.recordSkip(SkipReason.LEASE_LOST);
 			}
 			return entry;
+		}
+		finally {
+			flight.unlock();
 		}
 	}
 

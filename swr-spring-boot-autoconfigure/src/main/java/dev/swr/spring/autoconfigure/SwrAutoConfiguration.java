@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.cache.interceptor.KeyGenerator;
 import org.springframework.cache.interceptor.SimpleKeyGenerator;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +28,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.swr.core.CoarseClock;
@@ -116,7 +118,8 @@ public final class SwrAutoConfiguration {
 
 	/**
 	 * The engine: refreshes run on the {@code swrRefreshExecutor} bean if there is one, else on
-	 * daemon threads of the engine's own; closing the context lets running refreshes finish within
+	 * virtual threads with {@code spring.threads.virtual.enabled=true} (Java 21+), else on daemon
+	 * threads of the engine's own; closing the context lets running refreshes finish within
 	 * {@code swr.refresh.shutdown-timeout} and stops every engine thread. An application's own
 	 * {@link SwrEngine} bean replaces it, and {@code swr.refresh.*} is then the application's
 	 * business.
@@ -126,7 +129,7 @@ public final class SwrAutoConfiguration {
 	SwrEngine swrEngine(SwrProperties properties, @Qualifier("swrClock") InstantSource swrClock,
 			@Qualifier("swrRefreshExecutor") ObjectProvider<Executor> swrRefreshExecutor, SwrErrorHandler errorHandler,
 			ObjectProvider<SwrLoadListener> loadListeners, ObjectProvider<SwrLoadObserver> loadObserver,
-			ObjectProvider<SwrContextCapture> contextCapture) {
+			ObjectProvider<SwrContextCapture> contextCapture, Environment environment) {
 		SwrProperties.Refresh refresh = properties.getRefresh();
 		SwrEngine.Builder builder = SwrEngine.builder()
 			.clock(swrClock)
@@ -139,7 +142,14 @@ public final class SwrAutoConfiguration {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("swr.refresh.shutdown-timeout: " + ex.getMessage(), ex);
 		}
-		swrRefreshExecutor.ifAvailable(builder::refreshExecutor);
+		Executor refreshExecutor = swrRefreshExecutor.getIfAvailable();
+		if (refreshExecutor != null) {
+			builder.refreshExecutor(refreshExecutor);
+		}
+		else if (Threading.VIRTUAL.isActive(environment)) {
+			// A virtual thread per refresh; still at most swr.refresh.max-concurrent at a time.
+			builder.refreshExecutor(new VirtualThreadTaskExecutor("swr-refresh-"));
+		}
 		loadObserver.ifAvailable(builder::loadObserver);
 		contextCapture.ifAvailable(builder::contextCapture);
 		List<SwrLoadListener> listeners = loadListeners.orderedStream().toList();
