@@ -184,7 +184,7 @@ final class SampleInstance implements AutoCloseable {
 		return JSON.readTree(response.body());
 	}
 
-	private HttpResponse<String> send(String method, String path) throws IOException {
+	HttpResponse<String> send(String method, String path) throws IOException {
 		HttpRequest request = HttpRequest.newBuilder(base().resolve(path))
 			.timeout(CONTROL_TIMEOUT)
 			.method(method, HttpRequest.BodyPublishers.noBody())

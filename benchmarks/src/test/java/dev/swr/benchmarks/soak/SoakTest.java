@@ -3,11 +3,8 @@ package dev.swr.benchmarks.soak;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.swr.benchmarks.soak.Soak.Options;
 import dev.swr.benchmarks.soak.Soak.Result;
@@ -27,7 +24,7 @@ class SoakTest {
 	@Test
 	void aMinuteOfFaultsKeepsEveryRule() throws Exception {
 		String redisServer = redisServer();
-		File jar = sampleJar();
+		File jar = SampleJar.find();
 		Options options = new Options(Duration.ofSeconds(60), 12, new File("target/soak-verify"), jar, redisServer, true,
 				false);
 		StringWriter printed = new StringWriter();
@@ -51,16 +48,4 @@ class SoakTest {
 		assumeThat(false).as("no redis-server on the PATH: the soak is skipped").isTrue();
 		throw new IllegalStateException("unreachable");
 	}
-
-	private static File sampleJar() throws Exception {
-		Path target = Path.of("..", "sample-app", "target");
-		try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-			return files.map(Path::toFile)
-				.filter((file) -> file.getName().matches("sample-app-.*\\.jar") && !file.getName().contains("plain"))
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("No sample app jar in " + target.toAbsolutePath()
-						+ ": build the reactor (./mvnw -B verify) or the sample first"));
-		}
-	}
-
 }
