@@ -48,4 +48,5 @@ class SoakTest {
 		assumeThat(false).as("no redis-server on the PATH: the soak is skipped").isTrue();
 		throw new IllegalStateException("unreachable");
 	}
+
 }
