@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ResolvableType;
@@ -183,12 +184,18 @@ public class SwrOperationSource {
 		if (rawReturn == void.class || rawReturn == Void.class) {
 			throw new IllegalStateException(where + ": a void method has no value to cache");
 		}
+		boolean suspending = KotlinDetector.isSuspendingFunction(specific);
 		SwrOperation.ReturnKind kind = annotation.batch() ? checkBatch(where, specific, returnType, annotation)
-				: returnKind(rawReturn);
+				: suspending ? SwrOperation.ReturnKind.MONO : returnKind(rawReturn);
+		if (suspending && !reactorPresent) {
+			throw new IllegalStateException(where + ": a suspend function needs kotlinx-coroutines-reactor (and so "
+					+ "Reactor) on the classpath, as Spring's own support for suspend functions does");
+		}
 		ResolvableType valueType = switch (kind) {
 			case PLAIN -> returnType;
 			case BATCH -> returnType.asMap().getGeneric(1);
-			default -> returnType.getGeneric(0);
+			// A suspend function's return type, as Kotlin declares it (Spring reads it with kotlin-reflect).
+			default -> suspending ? returnType : returnType.getGeneric(0);
 		};
 		Expression key = parseExpression(where, "key", annotation.key());
 		int keyIndex = (key != null) ? checkVariables(where, specific, annotation.key()) : -1;

@@ -2,6 +2,7 @@ package dev.swr.spring.aop;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +24,7 @@ import org.springframework.cache.interceptor.KeyGenerator;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationContext;
@@ -230,7 +232,10 @@ public class SwrInterceptor implements MethodInterceptor {
 			key = operation.key().getValue(evaluationContext(call, invocation, null));
 		}
 		else {
-			key = this.keyGenerator.get().generate(target, invocation.getMethod(), args);
+			// A suspend function's last argument is its continuation, which is no part of the key.
+			Object[] keyArgs = KotlinDetector.isSuspendingFunction(invocation.getMethod())
+					? Arrays.copyOf(args, args.length - 1) : args;
+			key = this.keyGenerator.get().generate(target, invocation.getMethod(), keyArgs);
 		}
 		if (key == null) {
 			throw new IllegalArgumentException("Key of cache '" + operation.cacheName() + "' is null for a call of "
