@@ -21,6 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class CatalogController {
 
+	private static final Product CONSTANT = new Product(0, "Product 0", Product.categoryOf(0),
+			java.math.BigDecimal.valueOf(99, 2), java.time.Instant.parse("2026-01-01T00:00:00Z"));
+
 	/** The most ids one {@code GET /products?ids=} may ask for. */
 	static final int MAX_IDS = 100;
 
@@ -86,7 +89,16 @@ public class CatalogController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@GetMapping("/upstream")
+	/**
+	 * A product made on the spot, neither cached nor fetched: the load test's baseline, what this
+	 * app can serve at most (the same JSON, the same filters, no cache and no upstream).
+	 */
+	@GetMapping("/constant")
+	public Product constant() {
+		return CONSTANT;
+	}
+
+		@GetMapping("/upstream")
 	public UpstreamState upstream() {
 		return UpstreamState.of(this.upstream);
 	}
