@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the sample app with wrk on loopback: GET /products/{id} over 50 keys, upstream
 # latency 50 ms, with stale-while-revalidate, with caching off (--swr.enabled=false), and each
-# during an upstream outage (POST /upstream/fail). Bounded: 2 threads, 16 connections, a fixed
+# during an upstream outage (POST /upstream/fail). Then the cached endpoint against the app's own
+# limit, GET /constant (no cache, no upstream), with tracing on (the sample's default) and off. Bounded: 2 threads, 16 connections, a fixed
 # duration per run; the apps it starts are stopped on exit.
 #
 # Usage: benchmarks/load.sh <seconds-per-run> <output-dir>   (run.sh calls it after building)
@@ -49,10 +50,14 @@ start_app() {
   curl -fs -X POST "http://127.0.0.1:$port/upstream/latency?ms=50" >/dev/null
 }
 
-# run_wrk <label>: one bounded wrk run; prints a table row.
+# run_wrk <label> [path]: one bounded wrk run (the products script, or one path); prints a table row.
 run_wrk() {
-  local label=$1
-  wrk -t2 -c16 -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$port" >"$out/wrk-$label.txt" 2>&1
+  local label=$1 path=${2:-}
+  if [ -n "$path" ]; then
+    wrk -t2 -c16 -d"${seconds}s" --latency "http://127.0.0.1:$port$path" >"$out/wrk-$label.txt" 2>&1
+  else
+    wrk -t2 -c16 -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$port" >"$out/wrk-$label.txt" 2>&1
+  fi
   local calls
   calls=$(curl -fs "http://127.0.0.1:$port/upstream" | sed 's/.*"calls":\([0-9]*\).*/\1/')
   python3 - "$out/wrk-$label.txt" "$label" "$calls" <<'PY'
@@ -90,3 +95,25 @@ run_wrk "caching off"
 curl -fs -X POST "http://127.0.0.1:$port/upstream/fail" >/dev/null
 run_wrk "caching off, upstream failing"
 stop_app
+
+# The cached endpoint against the constant one, in one app (the sample's 10 s fresh window: hits,
+# with a refresh per key every 10 s), with tracing on and off. Goal: cached >= 0.9x constant.
+echo
+echo "| run | req/s | p50 | p99 | requests | non-2xx | upstream calls (cumulative) | socket errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
+for tracing in true false; do
+  start_app "tracing-$tracing" --management.tracing.enabled="$tracing"
+  seq 1 50 | xargs -P 16 -I{} curl -fs -o /dev/null "http://127.0.0.1:$port/products/{}"
+  run_wrk "cached, tracing $tracing"
+  run_wrk "constant, tracing $tracing" /constant
+  stop_app
+done
+python3 - "$out" <<'PY'
+import re, sys, os
+def rps(label):
+    text = open(os.path.join(sys.argv[1], f"wrk-{label}.txt")).read()
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+for tracing in ("true", "false"):
+    print(f"cached / constant, tracing {tracing}: {rps(f'cached, tracing {tracing}') / rps(f'constant, tracing {tracing}'):.2f}x")
+PY
+
