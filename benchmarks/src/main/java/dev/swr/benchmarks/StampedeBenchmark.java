@@ -132,16 +132,9 @@ public final class StampedeBenchmark {
 				}
 			}
 			return String.format("| %s key | %d | %d (%s) | %s | %s | %s | %s |", this.kind, this.sourceCalls, this.loads,
-					this.trigger.tag(), counts, format(percentile(sorted, 0.50)), format(percentile(sorted, 0.99)),
-					format(sorted[sorted.length - 1]));
-		}
-
-		private static long percentile(long[] sorted, double p) {
-			return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
-		}
-
-		private static String format(long nanos) {
-			return (nanos >= 1_000_000) ? String.format("%.1f ms", nanos / 1e6) : String.format("%.1f µs", nanos / 1e3);
+					this.trigger.tag(), counts, BenchmarkSupport.formatNanos(BenchmarkSupport.percentile(sorted, 0.50)),
+					BenchmarkSupport.formatNanos(BenchmarkSupport.percentile(sorted, 0.99)),
+					BenchmarkSupport.formatNanos(sorted[sorted.length - 1]));
 		}
 
 	}
