@@ -20,6 +20,15 @@ PEERS = {
     "JetCacheBenchmark.swrMemory": ("JetCacheBenchmark.jetCacheLocal", None),
     "JetCacheBenchmark.swrRedis": ("JetCacheBenchmark.jetCacheRemote", None),
     "StaleServeBenchmark.stale": ("StaleServeBenchmark.hit", "≤ 2×"),
+    "TaggedHitBenchmark.engineOneTag": ("TaggedHitBenchmark.engineUntagged", None),
+    "TaggedHitBenchmark.engineThreeTags": ("TaggedHitBenchmark.engineUntagged", None),
+    "TaggedHitBenchmark.engineThreeTagsUnrelatedMark": ("TaggedHitBenchmark.engineUntagged", None),
+    "TaggedHitBenchmark.engineThreeTagsOwnMarksOlder": ("TaggedHitBenchmark.engineUntagged", None),
+    "TaggedHitBenchmark.proxyOneTag": ("TaggedHitBenchmark.proxyUntagged", None),
+    "TaggedHitBenchmark.proxyThreeTags": ("TaggedHitBenchmark.proxyUntagged", None),
+    "TaggedHitBenchmark.proxyThreeTagsUnrelatedMark": ("TaggedHitBenchmark.proxyUntagged", None),
+    "BatchLoadBenchmark.swrBatchTenMisses": ("BatchLoadBenchmark.cacheableLoopTenMisses", None),
+    "BatchLoadBenchmark.swrBatchAllHits": ("BatchLoadBenchmark.cacheableLoopAllHits", None),
 }
 
 SCENARIOS = [
@@ -30,6 +39,8 @@ SCENARIOS = [
     ("4. Redis and tiered stores", "RedisStoreBenchmark."),
     ("6. JetCache @Cached", "JetCacheBenchmark."),
     ("7. Envelope encode/decode", "SerializerBenchmark."),
+    ("9. Fresh hit of a tagged entry", "TaggedHitBenchmark."),
+    ("9. A page of 100 ids, 10 of them missing, source 1 ms a call", "BatchLoadBenchmark."),
 ]
 
 
@@ -45,6 +56,15 @@ def fmt(value):
     if value >= 100:
         return f"{value:,.0f} ns"
     return f"{value:.1f} ns"
+
+
+def source_calls_per_batch(result):
+    """BatchLoadBenchmark's auxiliary counters, summed over the iterations: source calls a batch."""
+    metrics = result.get("secondaryMetrics", {})
+    calls, batches = metrics.get("sourceCalls"), metrics.get("batches")
+    if not calls or not batches or not batches.get("score"):
+        return None
+    return calls["score"] / batches["score"]
 
 
 def bytes_per_op(result):
@@ -96,6 +116,20 @@ def main(path):
                 b = bytes_per_op(r)
                 print(f"| {n.split('[')[0].split('.', 1)[1]} | {p['size']} | {p['compression']} "
                       f"| {fmt(r['primaryMetric']['score'])} | {'—' if b is None else f'{b:,.0f}'} |")
+            continue
+        if prefix == "BatchLoadBenchmark.":
+            print("| variant | time/op | ± error | ratio to peer | source calls a batch | B/op |")
+            print("|---|---:|---:|---|---:|---:|")
+            for n in sorted(rows, key=lambda n: (n not in PEERS, n)):
+                r = by_name[n]
+                pm = r["primaryMetric"]
+                ratio = "—"
+                if n in PEERS and score(PEERS[n][0]):
+                    ratio = f"**{pm['score'] / score(PEERS[n][0]):.2f}×** {PEERS[n][0].split('.', 1)[1]}"
+                calls = source_calls_per_batch(r)
+                b = bytes_per_op(r)
+                print(f"| {n.split('.', 1)[1]} | {fmt(pm['score'])} | {fmt(pm.get('scoreError'))} | {ratio} "
+                      f"| {'—' if calls is None else f'{calls:.2f}'} | {'—' if b is None else f'{b:,.0f}'} |")
             continue
         print("| variant | time/op | ± error | ratio to peer | target | B/op |")
         print("|---|---:|---:|---|---|---:|")
