@@ -523,15 +523,19 @@ public final class SwrCache<K, V> {
 	 * checked against its tags' evictions; an untagged one costs one more field read.
 	 */
 	private @Nullable SwrEntry<V> read(K key, long now) {
-		SwrEntry<V> entry;
+		SwrEntry<V> entry = readStore(key);
+		// Kept small, the check of a tagged entry elsewhere: this runs inlined on every hit.
+		return (entry == null || entry.tags().isEmpty()) ? entry : this.tags.check(entry, now);
+	}
+
+	private @Nullable SwrEntry<V> readStore(K key) {
 		try {
-			entry = this.store.get(key);
+			return this.store.get(key);
 		}
 		catch (RuntimeException ex) {
 			this.guarded.failed(key, SwrStoreException.Operation.GET, ex);
 			return null;
 		}
-		return (entry == null || entry.tags().isEmpty()) ? entry : this.tags.check(entry, now);
 	}
 
 	private CompletableFuture<@Nullable SwrEntry<V>> checkTagsAsync(@Nullable SwrEntry<V> entry) {

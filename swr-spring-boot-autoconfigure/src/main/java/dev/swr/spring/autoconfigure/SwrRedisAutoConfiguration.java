@@ -2,6 +2,7 @@ package dev.swr.spring.autoconfigure;
 
 import java.time.InstantSource;
 import java.util.UUID;
+import java.util.concurrent.ThreadPoolExecutor;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,6 +20,7 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.swr.core.serial.EnvelopeCodec;
@@ -76,12 +78,39 @@ public final class SwrRedisAutoConfiguration {
 			return new RedisInvalidations(gateway, properties.getRedis().getInvalidationChannel(), UUID.randomUUID().toString());
 		}
 
-		/** Our own listener container, so the application's (if any) keeps its settings. */
+		/**
+		 * Our own listener container, so the application's (if any) keeps its settings. Messages are
+		 * handled one at a time, in order, on one thread of its own (the container's default starts a
+		 * thread per message); past 10,000 waiting they are dropped, which first tiers survive
+		 * (local-ttl, and the check interval of tag marks). The thread is no bean: an Executor bean
+		 * would stop Boot from making the application's own task executor.
+		 */
 		@Bean
 		RedisMessageListenerContainer swrRedisListenerContainer(RedisConnectionFactory connectionFactory,
 				RedisInvalidations invalidations, SwrProperties properties) {
-			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+			ThreadPoolTaskExecutor messages = new ThreadPoolTaskExecutor();
+			messages.setCorePoolSize(1);
+			messages.setMaxPoolSize(1);
+			messages.setQueueCapacity(10_000);
+			messages.setDaemon(true);
+			messages.setThreadNamePrefix("swr-invalidation-");
+			messages.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
+			messages.initialize();
+			RedisMessageListenerContainer container = new RedisMessageListenerContainer() {
+
+				@Override
+				public void destroy() throws Exception {
+					try {
+						super.destroy();
+					}
+					finally {
+						messages.shutdown();
+					}
+				}
+
+			};
 			container.setConnectionFactory(connectionFactory);
+			container.setTaskExecutor(messages);
 			container.addMessageListener(invalidations, ChannelTopic.of(properties.getRedis().getInvalidationChannel()));
 			// Retry a lost subscription every second: until it is back, first tiers may be stale.
 			container.setRecoveryBackoff(new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS));
