@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.swr.spring.annotation.StaleWhileRevalidate;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 import dev.swr.spring.cache.SwrCacheManager;
+import io.micrometer.observation.ObservationRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,6 +33,7 @@ import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 
 /**
@@ -54,6 +56,15 @@ public class ProxyHitBenchmark {
 
 	@Benchmark
 	public Product swrIdKey(Beans beans) {
+		return beans.swr.byIdKey(beans.id);
+	}
+
+	/**
+	 * {@link #swrIdKey} in an application with an Observation registry that observes (issue 16): a
+	 * load would be an Observation {@code swr.load}; a hit must cost what it did.
+	 */
+	@Benchmark
+	public Product swrIdKeyObserved(ObservedBeans beans) {
 		return beans.swr.byIdKey(beans.id);
 	}
 
@@ -115,6 +126,49 @@ public class ProxyHitBenchmark {
 				throw new IllegalStateException("Expected one load per cached method, saw " + loads);
 			}
 			this.context.close();
+		}
+
+	}
+
+	/** The scenario's beans in an application whose Observation registry has a handler. */
+	@State(Scope.Benchmark)
+	public static class ObservedBeans {
+
+		final long id = 42;
+
+		ConfigurableApplicationContext context;
+
+		SwrProducts swr;
+
+		@Setup
+		public void start() {
+			this.context = SpringContexts.start(ObservedProxyConfiguration.class);
+			if (this.context.getBean(ObservationRegistry.class).isNoop()) {
+				throw new IllegalStateException("The registry observes nothing: the benchmark would measure nothing new");
+			}
+			this.swr = this.context.getBean(SwrProducts.class);
+			this.swr.byIdKey(this.id);
+		}
+
+		@TearDown
+		public void stop(BenchmarkParams params) {
+			SwrCacheManager swrCaches = this.context.getBean("swrCacheManager", SwrCacheManager.class);
+			BenchmarkSupport.requireHits(params, "swrIdKey", swrCaches.getSwrCache("swrIdKey"));
+			this.context.close();
+		}
+
+	}
+
+	/** {@link ProxyConfiguration} and an Observation registry with a handler, as tracing or metrics give one. */
+	@Configuration(proxyBeanMethods = false)
+	@Import(ProxyConfiguration.class)
+	static class ObservedProxyConfiguration {
+
+		@Bean
+		ObservationRegistry observationRegistry() {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler((context) -> true);
+			return registry;
 		}
 
 	}
