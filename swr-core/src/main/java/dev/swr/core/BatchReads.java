@@ -224,9 +224,8 @@ final class BatchReads<K, V> {
 		}
 		Set<K> keys = Collections.unmodifiableSet(new LinkedHashSet<>(flights.keySet()));
 		long started = System.nanoTime();
-		SwrContextCapture.Captured context = this.engine.capture.capture();
 		AtomicReference<SwrLoadObserver.@Nullable Observed> observed = new AtomicReference<>();
-		Callable<Map<? extends K, ? extends V>> body = () -> context.call(() -> {
+		Callable<Map<? extends K, ? extends V>> body = this.engine.inCallersContext(() -> {
 			SwrLoadObserver.Observed observing = this.engine.observe(List.copyOf(keys), trigger);
 			observed.set(observing);
 			try {
@@ -324,8 +323,7 @@ final class BatchReads<K, V> {
 			else {
 				guards.forEach((guard) -> guard.onSuccess(nanos, TimeUnit.NANOSECONDS));
 				this.engine.backoffs.invalidateAll(keys);
-				this.engine.loadEnded(keys, trigger, LoadOutcome.SUCCESS, nanos);
-				Revalidator.ended(observed, LoadOutcome.SUCCESS, null);
+				this.engine.loadEnded(keys, trigger, LoadOutcome.SUCCESS, nanos, observed, null);
 				warnIfNoKeyMatches(keys, values);
 			}
 		}
@@ -350,14 +348,11 @@ final class BatchReads<K, V> {
 				+ this.engine.name + "' ran past its refresh-timeout of " + this.engine.policy.refreshTimeout()) : cause;
 		guards.forEach((guard) -> guard.onError(nanos, TimeUnit.NANOSECONDS, reported));
 		LoadOutcome outcome = timedOut ? LoadOutcome.TIMEOUT : LoadOutcome.FAILURE;
-		Revalidator.ended(observed, outcome, reported);
 		if (trigger != LoadTrigger.MISS) {
 			long now = this.engine.clock.millis();
 			KeyBackoff longest = null;
 			for (K key : keys) {
-				KeyBackoff backoff = this.engine.backoffs.asMap()
-					.compute(key, (k, previous) -> KeyBackoff.after(previous, now, this.engine.policy.refreshBackoff(),
-							this.engine.policy.refreshBackoffMax()));
+				KeyBackoff backoff = this.engine.backOff(key, now);
 				longest = (longest == null || backoff.until() > longest.until()) ? backoff : longest;
 			}
 			long pause = longest.until() - now;
@@ -365,7 +360,7 @@ final class BatchReads<K, V> {
 					+ this.engine.name + "' " + outcome.tag() + "; serving the cached values, next attempt in "
 					+ Duration.ofMillis(pause), reported);
 		}
-		this.engine.loadEnded(keys, trigger, outcome, nanos);
+		this.engine.loadEnded(keys, trigger, outcome, nanos, observed, reported);
 	}
 
 	/** A map that holds none of the keys asked is most likely keyed by another type (Integer for Long). */

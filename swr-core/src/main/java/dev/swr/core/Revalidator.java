@@ -3,6 +3,7 @@ package dev.swr.core;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -200,8 +201,7 @@ final class Revalidator<K, V> {
 		}
 		return awaitAsync(flight(started), this.expiredWaitNanos, (loaded, failure) -> {
 			SwrResult<V> result = expiredAnswer(entry, loaded, failure);
-			SwrStatus.track(result.status(), (result.status() != SwrStatus.MISS) ? entry.freshUntil()
-					: SwrStatus.UNKNOWN_FRESH_UNTIL);
+			SwrStatus.track(result.status(), entry);
 			return CompletableFuture.completedFuture(result);
 		});
 	}
@@ -388,10 +388,8 @@ final class Revalidator<K, V> {
 			land(key, flight, loaded, failure, watch);
 		}
 		else {
-			SwrContextCapture.Captured context = this.capture.capture();
-			TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> context.call(() -> missBody(key, source, flight)),
-					this.refreshTimeoutNanos,
-					this.misses::onComplete);
+			TimedLoad<Loaded<V>> task = new TimedLoad<>(inCallersContext(() -> missBody(key, source, flight)),
+					this.refreshTimeoutNanos, this.misses::onComplete);
 			task.result.whenComplete((loaded, failure) -> land(key, flight, loaded, failure, watch));
 			if (!this.scheduler.execute(task)) {
 				// Closed meanwhile: its waiters load anew, on their own threads.
@@ -548,10 +546,8 @@ final class Revalidator<K, V> {
 			return skipped(SkipReason.IN_FLIGHT, raced);
 		}
 		Stopwatch watch = new Stopwatch();
-		SwrContextCapture.Captured context = this.capture.capture();
-		TimedLoad<Loaded<V>> task = new TimedLoad<>(() -> context.call(() -> refreshBody(key, source, seen, watch,
-				flight)),
-				this.refreshTimeoutNanos, Stopwatch.NOTHING);
+		TimedLoad<Loaded<V>> task = new TimedLoad<>(inCallersContext(() -> refreshBody(key, source, seen, watch,
+				flight)), this.refreshTimeoutNanos, Stopwatch.NOTHING);
 		task.result.whenComplete((loaded, failure) -> land(key, flight, loaded, failure, watch));
 		if (!this.scheduler.submit(task)) {
 			boolean closed = this.scheduler.isClosed();
@@ -631,8 +627,7 @@ final class Revalidator<K, V> {
 				guard.onSuccess(nanos, TimeUnit.NANOSECONDS);
 			}
 			this.backoffs.invalidate(key);
-			loadEnded(key, flight.trigger, LoadOutcome.SUCCESS, nanos);
-			ended(flight.observed, LoadOutcome.SUCCESS, null);
+			loadEnded(key, flight.trigger, LoadOutcome.SUCCESS, nanos, flight.observed, null);
 			return writeLoaded(key, loaded.value(), flight, loaded.lease());
 		});
 	}
@@ -646,21 +641,25 @@ final class Revalidator<K, V> {
 			guard.onError(nanos, TimeUnit.NANOSECONDS, reported);
 		}
 		LoadOutcome outcome = timedOut ? LoadOutcome.TIMEOUT : LoadOutcome.FAILURE;
-		ended(flight.observed, outcome, reported);
 		if (trigger == LoadTrigger.MISS) {
 			// A miss does not back off: its callers get the error.
-			loadEnded(key, trigger, outcome, nanos);
+			loadEnded(key, trigger, outcome, nanos, flight.observed, reported);
 			return;
 		}
 		long now = this.clock.millis();
-		KeyBackoff backoff = this.backoffs.asMap()
-			.compute(key, (k, previous) -> KeyBackoff.after(previous, now, this.policy.refreshBackoff(),
-					this.policy.refreshBackoffMax()));
+		KeyBackoff backoff = backOff(key, now);
 		// Once per backoff pause, not per read: no refresh of the key is tried before it ends.
 		logger.log(System.Logger.Level.WARNING, () -> "Refresh of key '" + key + "' in cache '" + this.name + "' "
 				+ outcome.tag() + " (" + backoff.failures() + " in a row); serving the cached value, next attempt in "
 				+ Duration.ofMillis(backoff.until() - now), reported);
-		loadEnded(key, trigger, outcome, nanos);
+		loadEnded(key, trigger, outcome, nanos, flight.observed, reported);
+	}
+
+	/** Backs {@code key} off after a failed refresh: no refresh of it is tried before the pause ends. */
+	KeyBackoff backOff(K key, long now) {
+		return this.backoffs.asMap()
+			.compute(key, (k, previous) -> KeyBackoff.after(previous, now, this.policy.refreshBackoff(),
+					this.policy.refreshBackoffMax()));
 	}
 
 	/** Tells the observer a load of {@code key} calls the source now, on this thread; never throws. */
@@ -690,7 +689,8 @@ final class Revalidator<K, V> {
 		}
 	}
 
-	static void ended(SwrLoadObserver.@Nullable Observed observed, LoadOutcome outcome, @Nullable Throwable error) {
+	private static void ended(SwrLoadObserver.@Nullable Observed observed, LoadOutcome outcome,
+			@Nullable Throwable error) {
 		if (observed == null) {
 			// The source was never called (refused, skipped): nothing was observed.
 			return;
@@ -701,6 +701,15 @@ final class Revalidator<K, V> {
 		catch (RuntimeException ex) {
 			logger.log(System.Logger.Level.WARNING, "Load observer failed", ex);
 		}
+	}
+
+	/**
+	 * {@code body} to run on another thread in the context of this, the calling thread: captured
+	 * now, when the work is scheduled, not when it runs.
+	 */
+	<T> Callable<T> inCallersContext(Callable<T> body) {
+		SwrContextCapture.Captured context = this.capture.capture();
+		return () -> context.call(body);
 	}
 
 	/** {@code task} run in {@code context}, for a continuation on another thread. */
@@ -721,7 +730,13 @@ final class Revalidator<K, V> {
 		};
 	}
 
-	void loadEnded(Object key, LoadTrigger trigger, LoadOutcome outcome, long nanos) {
+	/**
+	 * A load that called the source ended: counted, told to the listener, and its observation (if the
+	 * source was observed) ended with the outcome and {@code error}.
+	 */
+	void loadEnded(Object key, LoadTrigger trigger, LoadOutcome outcome, long nanos,
+			SwrLoadObserver.@Nullable Observed observed, @Nullable Throwable error) {
+		ended(observed, outcome, error);
 		this.stats.recordLoad(trigger, outcome, nanos);
 		try {
 			this.listener.onLoad(this.name, key, trigger, outcome, nanos);

@@ -172,7 +172,7 @@ public final class SwrCache<K, V> {
 		else {
 			result = this.revalidator.read(key, Revalidator.Source.blocking(loader, storeIf, tagger), entry, now);
 		}
-		track(result.status(), entry);
+		SwrStatus.track(result.status(), entry);
 		return result;
 	}
 
@@ -229,7 +229,7 @@ public final class SwrCache<K, V> {
 		SwrLoader<K, V> bound = (loading) -> loader.load(loading, context);
 		SwrResult<V> result = this.revalidator.read(key, Revalidator.Source.blocking(bound, storeIf, tagger), entry,
 				now);
-		track(result.status(), entry);
+		SwrStatus.track(result.status(), entry);
 		return result.value();
 	}
 
@@ -296,7 +296,7 @@ public final class SwrCache<K, V> {
 			}
 		}
 		if (worst != null) {
-			track(worst, served.get(worstKey));
+			SwrStatus.track(worst, served.get(worstKey));
 		}
 		return results;
 	}
@@ -316,10 +316,8 @@ public final class SwrCache<K, V> {
 				reads.computeIfAbsent(key, this::readAsync);
 			}
 		}
-		return (key) -> {
-			SwrEntry<V> entry = reads.get(key).join();
-			return (entry == null || entry.tags().isEmpty()) ? entry : this.tags.check(entry, this.clock.millis());
-		};
+		// Each read is bounded by the store's own timeout (a Redis command's), as a blocking read is.
+		return (key) -> checkTags(reads.get(key).join(), this.clock.millis());
 	}
 
 	/**
@@ -529,15 +527,6 @@ public final class SwrCache<K, V> {
 	@Override
 	public String toString() {
 		return "SwrCache[" + this.name + ", " + this.store.kind() + "]";
-	}
-
-	/**
-	 * Tracks a read's status for the request: with the fresh window of {@code served} when the
-	 * status says the cached entry was served (not a {@code MISS}, which served a load's value).
-	 */
-	private static void track(SwrStatus status, @Nullable SwrEntry<?> served) {
-		SwrStatus.track(status, (served != null && status != SwrStatus.MISS) ? served.freshUntil()
-				: SwrStatus.UNKNOWN_FRESH_UNTIL);
 	}
 
 	/**

@@ -85,6 +85,14 @@ public enum SwrStatus {
 		track(status, UNKNOWN_FRESH_UNTIL);
 	}
 
+	/**
+	 * Tracks a read with {@code status} that found {@code served}: its fresh window counts unless
+	 * the status says a load's value was served instead ({@code MISS}), or there was no entry.
+	 */
+	static void track(SwrStatus status, @Nullable SwrEntry<?> served) {
+		track(status, (served != null && status != MISS) ? served.freshUntil() : UNKNOWN_FRESH_UNTIL);
+	}
+
 	/** Tracks a read that served an entry whose fresh window ends at {@code freshUntil}. */
 	static void track(SwrStatus status, long freshUntil) {
 		Tracked tracked = TRACKED.get();

@@ -104,7 +104,7 @@ final class TagLedger {
 	 */
 	void mark(String tag, boolean soft, long now) {
 		TagMark mark = TagMark.of(now, soft);
-		this.known.asMap().merge(tag, new Known(mark, now), Known::merge);
+		remember(tag, mark, now);
 		if (this.shared != null) {
 			this.shared.mark(tag, mark, this.retentionMillis);
 		}
@@ -112,7 +112,12 @@ final class TagLedger {
 
 	/** A mark another instance recorded, heard through the store's messages. */
 	void learn(String tag, TagMark mark) {
-		this.known.asMap().merge(tag, new Known(mark, this.clock.millis()), Known::merge);
+		remember(tag, mark, this.clock.millis());
+	}
+
+	/** Merges {@code mark} into what is known of {@code tag}, checked against the store at {@code checkedAt}. */
+	private void remember(String tag, TagMark mark, long checkedAt) {
+		this.known.asMap().merge(tag, new Known(mark, checkedAt), Known::merge);
 	}
 
 	/** The mark of {@code tag} as known here, without asking the store; for inspection and tests. */
@@ -199,7 +204,7 @@ final class TagLedger {
 				for (String tag : tags) {
 					// Failed: what is known stays, and is asked again after the interval, not at every read.
 					TagMark stored = (marks != null) ? marks.getOrDefault(tag, TagMark.NONE) : TagMark.NONE;
-					this.known.asMap().merge(tag, new Known(stored, now), Known::merge);
+					remember(tag, stored, now);
 				}
 			}
 			finally {
