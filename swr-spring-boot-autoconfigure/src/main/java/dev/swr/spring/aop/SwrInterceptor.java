@@ -106,7 +106,7 @@ public class SwrInterceptor implements MethodInterceptor {
 		if (operation.returnKind() == SwrOperation.ReturnKind.BATCH) {
 			return batch(call, invocation, args[0], storeIf, tagger);
 		}
-		Object key = key(call, invocation, args, target);
+		Object key = key(call, invocation, args);
 		return switch (operation.returnKind()) {
 			case PLAIN -> call.cache.getTracked(key, invocation, PROCEED, storeIf, tagger);
 			case OPTIONAL -> Optional.ofNullable(call.cache.getTracked(key, invocation, PROCEED_OPTIONAL, storeIf, tagger));
@@ -152,15 +152,7 @@ public class SwrInterceptor implements MethodInterceptor {
 			return;
 		}
 		if (operation.key() != null || operation.keyGenerated()) {
-			Object key = (operation.key() != null)
-					? operation.key().getValue(evaluationContext(call, invocation, result))
-					: this.keyGenerator.get().generate(invocation.getThis(), invocation.getMethod(), invocation.getArguments());
-			if (key == null) {
-				throw new IllegalArgumentException("Key of cache '" + operation.cacheName() + "' is null for a call of "
-						+ operation.methodDescription() + " (@SwrEvict key = \"" + operation.key().getExpressionString()
-						+ "\")");
-			}
-			cache.evict(key);
+			cache.evict(key(call, invocation, operation.key(), result, operation.cacheName(), operation.methodDescription()));
 		}
 		if (!operation.tags().isEmpty()) {
 			for (String tag : tags(operation.tags(), evaluationContext(call, invocation, result))) {
@@ -222,25 +214,41 @@ public class SwrInterceptor implements MethodInterceptor {
 		return this.prepared.size();
 	}
 
-	private Object key(Prepared call, MethodInvocation invocation, Object[] args, @Nullable Object target) {
+	private Object key(Prepared call, MethodInvocation invocation, Object[] args) {
 		SwrOperation operation = call.operation;
-		Object key;
 		if (operation.keyParameterIndex() >= 0) {
-			key = args[operation.keyParameterIndex()];
+			return requireKey(args[operation.keyParameterIndex()], operation.cacheName(), operation.methodDescription(),
+					operation.key());
 		}
-		else if (operation.key() != null) {
-			key = operation.key().getValue(evaluationContext(call, invocation, null));
+		return key(call, invocation, operation.key(), null, operation.cacheName(), operation.methodDescription());
+	}
+
+	/**
+	 * The key {@code expression} gives a call (with {@code result} as {@code #result}), or, without
+	 * one, the key generator; of a {@code @StaleWhileRevalidate} or a {@code @SwrEvict} method.
+	 * @throws IllegalArgumentException if it is null, naming the cache, the method and the expression
+	 */
+	private Object key(Prepared call, MethodInvocation invocation, @Nullable Expression expression,
+			@Nullable Object result, String cacheName, String method) {
+		Object key;
+		if (expression != null) {
+			key = expression.getValue(evaluationContext(call, invocation, result));
 		}
 		else {
 			// A suspend function's last argument is its continuation, which is no part of the key.
+			Object[] args = invocation.getArguments();
 			Object[] keyArgs = KotlinDetector.isSuspendingFunction(invocation.getMethod())
 					? Arrays.copyOf(args, args.length - 1) : args;
-			key = this.keyGenerator.get().generate(target, invocation.getMethod(), keyArgs);
+			key = this.keyGenerator.get().generate(invocation.getThis(), invocation.getMethod(), keyArgs);
 		}
+		return requireKey(key, cacheName, method, expression);
+	}
+
+	private static Object requireKey(@Nullable Object key, String cacheName, String method,
+			@Nullable Expression expression) {
 		if (key == null) {
-			throw new IllegalArgumentException("Key of cache '" + operation.cacheName() + "' is null for a call of "
-					+ operation.methodDescription() + (operation.key() != null
-							? " (key = \"" + operation.key().getExpressionString() + "\")" : ""));
+			throw new IllegalArgumentException("Key of cache '" + cacheName + "' is null for a call of " + method
+					+ ((expression != null) ? " (key = \"" + expression.getExpressionString() + "\")" : ""));
 		}
 		return key;
 	}
