@@ -1,6 +1,5 @@
 package dev.swr.benchmarks;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.swr.spring.annotation.StaleWhileRevalidate;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 import dev.swr.spring.cache.SwrCacheManager;
@@ -238,9 +236,7 @@ public class BatchLoadBenchmark {
 
 		@Bean
 		CaffeineCacheManager cacheManager() {
-			CaffeineCacheManager manager = new CaffeineCacheManager();
-			manager.setCaffeine(Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)));
-			return manager;
+			return SpringContexts.caffeineCacheManager();
 		}
 
 		@Bean

@@ -1,10 +1,8 @@
 package dev.swr.benchmarks;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.swr.spring.annotation.StaleWhileRevalidate;
 import dev.swr.spring.autoconfigure.SwrAutoConfiguration;
 import dev.swr.spring.cache.SwrCacheManager;
@@ -181,9 +179,7 @@ public class ProxyHitBenchmark {
 
 		@Bean
 		CaffeineCacheManager cacheManager() {
-			CaffeineCacheManager manager = new CaffeineCacheManager();
-			manager.setCaffeine(Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)));
-			return manager;
+			return SpringContexts.caffeineCacheManager();
 		}
 
 		@Bean

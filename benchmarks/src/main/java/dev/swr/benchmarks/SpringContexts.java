@@ -1,11 +1,14 @@
 package dev.swr.benchmarks;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -22,6 +25,13 @@ final class SpringContexts {
 	 * A context of {@code configuration} alone: no component scan, no auto-configuration but what
 	 * the class imports, so a benchmark measures the beans it names and nothing else.
 	 */
+	/** The peers' cache manager: Spring's caching on Caffeine, as Boot would make it. */
+	static CaffeineCacheManager caffeineCacheManager() {
+		CaffeineCacheManager manager = new CaffeineCacheManager();
+		manager.setCaffeine(Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)));
+		return manager;
+	}
+
 	static ConfigurableApplicationContext start(Class<?> configuration, String... properties) {
 		List<String> all = new ArrayList<>(List.of("logging.level.root=WARN", "spring.main.lazy-initialization=false"));
 		all.addAll(List.of(properties));
