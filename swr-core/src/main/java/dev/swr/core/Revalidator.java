@@ -420,7 +420,7 @@ final class Revalidator<K, V> {
 			}
 			finally {
 				if (loaded == null) {
-					this.leases.release(key, taken.get());
+					this.leases.release(key, taken.getAndSet(null));
 				}
 			}
 		}, this.scheduler::landOffLoop);
@@ -432,6 +432,12 @@ final class Revalidator<K, V> {
 		this.leases.tryLeaseAsync(key).thenAccept((lease) -> this.scheduler.continueOffLoop(carried(context, () -> {
 			if (lease != null) {
 				taken.set(lease);
+				if (outcome.isDone()) {
+					// Timed out while the store was asked (a stalled Redis granting it late): landing
+					// may have run before the lease was known, so it is released here, not left to its TTL.
+					this.leases.release(key, taken.getAndSet(null));
+					return;
+				}
 				startAsyncLoad(key, source, outcome, lease, flight);
 				return;
 			}

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +185,36 @@ class SharedStoreCoordinationTest {
 	}
 
 	@Test
+	void withLockWaitALeaseGrantedAfterTheAsynchronousMissTimedOutIsReleasedNotLeftToItsTtl() throws Exception {
+		ManualTimer timer = new ManualTimer();
+		SwrEngine engine = SwrEngine.builder().clock(this.clock).refreshExecutor(this.refreshesA).timeoutTimer(timer)
+			.build();
+		try {
+			SharedMap coalescing = new SharedMap();
+			coalescing.lockWait = Duration.ofSeconds(10);
+			CompletableFuture<@Nullable String> grant = new CompletableFuture<>();
+			coalescing.asyncLease = grant;
+			SwrCache<String, String> a = engine.<String, String>newCache("cold").store(coalescing).build();
+
+			CompletableFuture<SwrResult<String>> answer = a.getAsync("k",
+					(key) -> CompletableFuture.completedFuture(load(key)));
+			// The store stalls on the lease: refresh-timeout fires first and the miss fails.
+			assertThat(timer.fireAll()).isPositive();
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(answer::isDone);
+			assertThat(answer).isCompletedExceptionally();
+			// The stalled store grants the lease after all (Redis running a queued SET NX).
+			coalescing.leases.put("k", "granted-late");
+			grant.complete("granted-late");
+
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> coalescing.leases.isEmpty());
+			assertThat(this.loads).as("nothing loaded under a lease granted too late").hasValue(0);
+		}
+		finally {
+			engine.close(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
 	void withLockWaitAnEntryItsTagEvictedIsNotTakenForTheValueAnotherInstanceLoads() throws Exception {
 		SharedMap coalescing = new SharedMap();
 		coalescing.lockWait = Duration.ofMillis(100);
@@ -240,6 +271,9 @@ class SharedStoreCoordinationTest {
 
 		volatile Duration lockWait = Duration.ZERO;
 
+		/** When set, what {@link #tryLeaseAsync} answers, completed by the test: a store that stalls. */
+		volatile @Nullable CompletableFuture<@Nullable String> asyncLease;
+
 		volatile Runnable onLoadOfA = () -> {
 		};
 
@@ -286,6 +320,12 @@ class SharedStoreCoordinationTest {
 			};
 			hook.run();
 			return token;
+		}
+
+		@Override
+		public CompletableFuture<@Nullable String> tryLeaseAsync(String key, Duration ttl) {
+			CompletableFuture<@Nullable String> stalled = this.asyncLease;
+			return (stalled != null) ? stalled : SharedStore.super.tryLeaseAsync(key, ttl);
 		}
 
 		@Override
