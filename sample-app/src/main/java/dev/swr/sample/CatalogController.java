@@ -98,7 +98,7 @@ public class CatalogController {
 		return CONSTANT;
 	}
 
-		@GetMapping("/upstream")
+	@GetMapping("/upstream")
 	public UpstreamState upstream() {
 		return UpstreamState.of(this.upstream);
 	}
