@@ -2,7 +2,8 @@
 # The fault soak (docs/reliability.md): its own redis-server, two sample instances (tiered), a bounded
 # load, and a fixed random schedule of Redis stalls and kills, upstream failures and slowdowns and
 # poisoned keys; then the same schedule with caching off. Prints the report and writes timelines,
-# reports and soak.png to the output directory. Exit status 0 when the caching-on run kept every rule.
+# reports and soak.png to the output directory, then the table of answers during each kind of fault.
+# Exit status 0 when the caching-on run kept every rule.
 #
 # Usage: benchmarks/soak.sh <minutes> [seed] [output-dir]
 # Needs: a JDK, redis-server (apt-get install redis-server), and for the picture python3-matplotlib.
@@ -24,5 +25,11 @@ if ! ls sample-app/target/sample-app-*-SNAPSHOT.jar >/dev/null 2>&1 || [ ! -f be
 fi
 jar=$(ls sample-app/target/sample-app-*-SNAPSHOT.jar | grep -v -- '-plain\|sources\|javadoc' | head -1)
 
-exec java -cp benchmarks/target/benchmarks.jar dev.swr.benchmarks.soak.Soak \
-  --seconds=$((minutes * 60)) --seed="$seed" --out="$out" --jar="$jar" --caching=both
+status=0
+java -cp benchmarks/target/benchmarks.jar dev.swr.benchmarks.soak.Soak \
+  --seconds=$((minutes * 60)) --seed="$seed" --out="$out" --jar="$jar" --caching=both || status=$?
+# The "during each kind of fault" table of docs/reliability.md.
+if command -v python3 >/dev/null && [ -f "$out/timeline-on.csv" ]; then
+  python3 benchmarks/soak_faults.py "$out" || true
+fi
+exit "$status"
