@@ -1,16 +1,19 @@
 package dev.swr.sample;
 
 import java.time.Duration;
+import java.util.Collection;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -48,12 +51,24 @@ public class CatalogErrors {
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ProblemDetail badArgument(MethodArgumentTypeMismatchException ex) {
-		String expected = (ex.getRequiredType() != null) ? ex.getRequiredType().getSimpleName() : "another type";
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"'" + ex.getValue() + "' is not a valid " + ex.getName() + ": expected " + expected);
+		Class<?> type = ex.getRequiredType();
+		// A repeated parameter (?ids=1&ids=a) arrives as an array: shown as the comma-separated form.
+		String value = (ex.getValue() instanceof Object[] values) ? StringUtils.arrayToCommaDelimitedString(values)
+				: String.valueOf(ex.getValue());
+		String detail;
+		if (type != null && Collection.class.isAssignableFrom(type)) {
+			Class<?> element = ResolvableType.forMethodParameter(ex.getParameter()).asCollection().resolveGeneric(0);
+			detail = "'" + value + "' is not a valid list of " + ex.getName() + ": expected comma-separated "
+					+ ((element != null) ? element.getSimpleName() + " " : "") + "values";
+		}
+		else {
+			detail = "'" + value + "' is not a valid " + ex.getName() + ": expected "
+					+ ((type != null) ? type.getSimpleName() : "another type");
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		problem.setTitle("Invalid " + ex.getName());
 		problem.setProperty("parameter", ex.getName());
-		problem.setProperty("value", String.valueOf(ex.getValue()));
+		problem.setProperty("value", value);
 		return problem;
 	}
 

@@ -47,7 +47,10 @@ class CategoriesAndBatchWalkThroughTest {
 	void badBatchRequestsAre400sAndNeverReachTheUpstream() throws Exception {
 		long calls = this.upstream.calls();
 		this.mvc.perform(get("/products").param("ids", "1,a")).andExpect(status().isBadRequest())
-			.andExpect(jsonPath("$.parameter").value("ids"));
+			.andExpect(jsonPath("$.parameter").value("ids"))
+			.andExpect(jsonPath("$.detail").value("'1,a' is not a valid list of ids: expected comma-separated Long values"));
+		this.mvc.perform(get("/products").param("ids", "1", "a")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.value").value("1,a"));
 		this.mvc.perform(get("/products").param("ids", "1,,2")).andExpect(status().isBadRequest());
 		String tooMany = String.join(",", java.util.Collections.nCopies(CatalogController.MAX_IDS + 1, "7"));
 		this.mvc.perform(get("/products").param("ids", tooMany)).andExpect(status().isBadRequest())

@@ -86,7 +86,8 @@ class ObservabilityTest {
 			.andExpect(jsonPath("$.present").value(true));
 		this.mvc.perform(get("/products/1")).andExpect(header().string("X-Cache-Status", "MISS"));
 		this.mvc.perform(get("/products/2")).andExpect(header().string("X-Cache-Status", "HIT"));
-		this.mvc.perform(delete("/actuator/swr/products/abc")).andExpect(status().isBadRequest());
+		this.mvc.perform(delete("/actuator/swr/products/abc")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail").value("Key 'abc' of cache 'products' is not a Long"));
 
 		this.mvc.perform(delete("/actuator/swr/products")).andExpect(status().isNoContent());
 		this.mvc.perform(get("/actuator/swr/products")).andExpect(jsonPath("$.size").value(0));

@@ -143,8 +143,10 @@ public class SwrEndpoint {
 			return (converted != null) ? converted : key;
 		}
 		catch (ConversionException ex) {
-			throw new InvalidEndpointRequestException("Key '" + key + "' of cache '" + cache + "' is not a "
-					+ ClassUtils.resolvePrimitiveIfNecessary(type).getSimpleName() + ": " + ex.getMostSpecificCause().getMessage(), "Invalid key");
+			// The reason is what the HTTP answer shows: the key and the type it must convert to.
+			String reason = "Key '" + key + "' of cache '" + cache + "' is not a "
+					+ ClassUtils.resolvePrimitiveIfNecessary(type).getSimpleName();
+			throw new InvalidEndpointRequestException(reason + ": " + ex.getMostSpecificCause().getMessage(), reason);
 		}
 	}
 

@@ -84,7 +84,9 @@ class SwrActuatorTest {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.evict("products", "not-a-number"))
 				.withMessageContaining("products")
-				.withMessageContaining("Long");
+				.withMessageContaining("Long")
+				.satisfies((ex) -> assertThat(ex.getReason())
+					.isEqualTo("Key 'not-a-number' of cache 'products' is not a Long"));
 		});
 	}
 
