@@ -194,10 +194,12 @@ public final class RefreshScheduler implements AutoCloseable {
 	}
 
 	/**
-	 * Where an asynchronous load lands (counts, writes the store, answers its waiters): on the load
-	 * pool, since the write may block up to the store's timeout; at most one per cold-load permit.
+	 * Runs {@code task} on the load pool: where an asynchronous loader is called (it may block before
+	 * it returns its future) and where its load lands (counts, writes the store, which may block up
+	 * to the store's timeout, answers its waiters); at most one of each per cold-load permit. Once
+	 * closed, the task runs on the calling thread.
 	 */
-	void landOffLoop(Runnable task) {
+	void onLoadPool(Runnable task) {
 		try {
 			this.missPool.execute(task);
 		}

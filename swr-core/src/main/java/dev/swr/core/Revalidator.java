@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -402,19 +403,29 @@ final class Revalidator<K, V> {
 	 * Starts an asynchronous loader; a future that never completes is given up at refresh-timeout.
 	 * With {@code lock-wait}, first the lease, or the value another instance writes, as for a
 	 * blocking load ({@link #missBody}) but holding no thread: the lease is asked and the store
-	 * polled asynchronously, the polls spaced by the scheduler's timer.
+	 * polled asynchronously, the polls spaced by the scheduler's timer. The loader itself is called
+	 * on the load pool ({@link #startOffLoop}).
 	 */
 	private void launchAsyncMiss(K key, Flight<V> flight, Source<K, V> source, Stopwatch watch) {
 		CompletableFuture<Loaded<V>> outcome = new CompletableFuture<>();
 		// The lease this load took, for landing to release should the load fail or time out.
 		AtomicReference<@Nullable String> taken = new AtomicReference<>();
+		// The cold-load permit is released once the load has landed and its loader has returned (or
+		// is not to be called): a loader that blocks before it returns its future, past refresh-timeout
+		// too, keeps its permit, so such loaders hold at most max-concurrent-misses load threads.
+		AtomicInteger holds = new AtomicInteger(2);
+		Runnable release = () -> {
+			if (holds.decrementAndGet() == 0) {
+				this.misses.onComplete();
+			}
+		};
 		Runnable cancelTimeout = this.scheduler.schedule(() -> outcome.completeExceptionally(Flight.TIMED_OUT),
 				this.refreshTimeoutNanos);
 		// Landing may write to a store that blocks: not on the thread that completed the loader's
 		// future, which may be an event loop (a reactive client's, or the store client's own).
 		outcome.whenCompleteAsync((loaded, failure) -> {
 			cancelTimeout.run();
-			this.misses.onComplete();
+			release.run();
 			try {
 				land(key, flight, loaded, failure, watch);
 			}
@@ -423,12 +434,12 @@ final class Revalidator<K, V> {
 					this.leases.release(key, taken.getAndSet(null));
 				}
 			}
-		}, this.scheduler::landOffLoop);
+		}, this.scheduler::onLoadPool);
+		SwrContextCapture.Captured context = this.capture.capture();
 		if (!this.leases.coalescesMisses()) {
-			startAsyncLoad(key, source, outcome, null, flight);
+			startOffLoop(key, source, outcome, null, flight, context, release);
 			return;
 		}
-		SwrContextCapture.Captured context = this.capture.capture();
 		this.leases.tryLeaseAsync(key).thenAccept((lease) -> this.scheduler.continueOffLoop(carried(context, () -> {
 			if (lease != null) {
 				taken.set(lease);
@@ -436,21 +447,41 @@ final class Revalidator<K, V> {
 					// Timed out while the store was asked (a stalled Redis granting it late): landing
 					// may have run before the lease was known, so it is released here, not left to its TTL.
 					this.leases.release(key, taken.getAndSet(null));
+					release.run();
 					return;
 				}
-				startAsyncLoad(key, source, outcome, lease, flight);
+				startOffLoop(key, source, outcome, lease, flight, context, release);
 				return;
 			}
 			this.leases.awaitOtherInstanceAsync(key, this.scheduler)
 				.thenAccept((theirs) -> this.scheduler.continueOffLoop(carried(context, () -> {
 					if (theirs != null) {
+						release.run();
 						outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
 					}
 					else {
-						startAsyncLoad(key, source, outcome, null, flight);
+						startOffLoop(key, source, outcome, null, flight, context, release);
 					}
 				})));
 		})));
+	}
+
+	/**
+	 * Calls the asynchronous loader on the load pool, in the caller's context, then runs
+	 * {@code loaderReturned}. A loader may block before it returns its future (a method whose body
+	 * calls a blocking client): not on the caller's thread, which may be an event loop, nor on the
+	 * few {@code swr-async} threads every asynchronous read of a remote store goes on on.
+	 */
+	private void startOffLoop(K key, Source<K, V> source, CompletableFuture<Loaded<V>> outcome,
+			@Nullable String lease, Flight<V> flight, SwrContextCapture.Captured context, Runnable loaderReturned) {
+		this.scheduler.onLoadPool(carried(context, () -> {
+			try {
+				startAsyncLoad(key, source, outcome, lease, flight);
+			}
+			finally {
+				loaderReturned.run();
+			}
+		}));
 	}
 
 	/** Calls an asynchronous loader; its value completes {@code outcome}, with the lease it was loaded under. */
