@@ -467,56 +467,56 @@ final class Revalidator<K, V> {
 	}
 
 	/**
-	 * Calls the asynchronous loader on the load pool, in the caller's context, then runs
-	 * {@code loaderReturned}. A loader may block before it returns its future (a method whose body
-	 * calls a blocking client): not on the caller's thread, which may be an event loop, nor on the
-	 * few {@code swr-async} threads every asynchronous read of a remote store goes on on.
+	 * Calls the asynchronous loader on the load pool, in the caller's context ({@link #startAsyncLoad}).
+	 * A loader may block before it returns its future (a method whose body calls a blocking client):
+	 * not on the caller's thread, which may be an event loop, nor on the few {@code swr-async}
+	 * threads every asynchronous read of a remote store goes on on.
 	 */
 	private void startOffLoop(K key, Source<K, V> source, CompletableFuture<Loaded<V>> outcome,
 			@Nullable String lease, Flight<V> flight, SwrContextCapture.Captured context, Runnable loaderReturned) {
-		this.scheduler.onLoadPool(carried(context, () -> {
-			try {
-				startAsyncLoad(key, source, outcome, lease, flight);
-			}
-			finally {
-				loaderReturned.run();
-			}
-		}));
+		this.scheduler.onLoadPool(carried(context, () -> startAsyncLoad(key, source, outcome, lease, flight,
+				loaderReturned)));
 	}
 
-	/** Calls an asynchronous loader; its value completes {@code outcome}, with the lease it was loaded under. */
+	/**
+	 * Calls an asynchronous loader; its value completes {@code outcome}, with the lease it was loaded
+	 * under. {@code loaderReturned} runs once, as soon as the loader has returned (or is not called),
+	 * before {@code outcome} can complete from it, so the load's permit is free when it lands.
+	 */
 	private void startAsyncLoad(K key, Source<K, V> source, CompletableFuture<Loaded<V>> outcome,
-			@Nullable String lease, Flight<V> flight) {
+			@Nullable String lease, Flight<V> flight, Runnable loaderReturned) {
 		if (outcome.isDone()) {
 			// Timed out while the lease was asked or another instance awaited: nothing to start.
+			loaderReturned.run();
 			return;
 		}
 		SwrLoadObserver.Observed observed = observe(key, flight);
+		CompletableFuture<? extends V> pending;
 		try {
-			CompletableFuture<? extends V> pending;
 			try {
 				pending = source.start(key);
 			}
 			finally {
 				called(observed);
-			}
-			if (pending == null) {
-				outcome.complete(Loaded.of(null, lease));
-			}
-			else {
-				pending.whenComplete((value, failure) -> {
-					if (failure == null) {
-						outcome.complete(Loaded.of(value, lease));
-					}
-					else {
-						outcome.completeExceptionally(unwrap(failure));
-					}
-				});
+				loaderReturned.run();
 			}
 		}
 		catch (Throwable ex) {
 			outcome.completeExceptionally(ex);
+			return;
 		}
+		if (pending == null) {
+			outcome.complete(Loaded.of(null, lease));
+			return;
+		}
+		pending.whenComplete((value, failure) -> {
+			if (failure == null) {
+				outcome.complete(Loaded.of(value, lease));
+			}
+			else {
+				outcome.completeExceptionally(unwrap(failure));
+			}
+		});
 	}
 
 	/** A cold load: with {@code lock-wait}, first the lease, or the value another instance writes. */

@@ -98,6 +98,18 @@ class AsyncLoadThreadsTest {
 				.get(5, TimeUnit.SECONDS) != null);
 	}
 
+	@Test
+	void aCallerGoingStraightToItsNextColdKeyFindsThePermitFree() throws Exception {
+		SwrCache<String, String> cache = this.engine.<String, String>newCache("one-at-a-time")
+			.policy(SwrPolicy.builder().fresh(Duration.ofSeconds(10)).jitter(0).maxConcurrentMisses(1).build())
+			.build();
+		for (int i = 0; i < 500; i++) {
+			assertThat(cache.getAsync("k" + i, (key) -> CompletableFuture.completedFuture(key)).get(5, TimeUnit.SECONDS))
+				.isEqualTo(new SwrResult<>("k" + i, SwrStatus.MISS));
+		}
+		assertThat(cache.stats().missesRejected()).isZero();
+	}
+
 	/** A cache on a store read through {@link SwrStore#getAsync}, answered on another thread, as Redis's are. */
 	private SwrCache<String, String> remoteCache(int maxConcurrentMisses) {
 		ForwardingStore remote = new ForwardingStore("remote", this.clock) {
