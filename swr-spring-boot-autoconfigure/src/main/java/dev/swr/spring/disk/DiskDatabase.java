@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -131,7 +132,7 @@ public final class DiskDatabase implements AutoCloseable {
 			Files.createDirectories(this.path);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("swr.disk.path " + this.path + " could not be created: " + ex.getMessage(), ex);
+			throw cannotCreate(this.path, ex);
 		}
 		RocksDbLibrary.Source library = RocksDbLibrary.load(this.path);
 		if (logger.isDebugEnabled()) {
@@ -185,8 +186,17 @@ public final class DiskDatabase implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			closeOptions();
-			throw new IllegalStateException("swr.disk.path " + this.path + " could not be created: " + ex.getMessage(), ex);
+			throw cannotCreate(this.path, ex);
 		}
+	}
+
+	/** The startup failure for a {@code swr.disk.path} whose directory could not be created, saying why. */
+	private static IllegalStateException cannotCreate(Path path, IOException ex) {
+		if (ex instanceof FileAlreadyExistsException && !Files.isDirectory(path)) {
+			return new IllegalStateException("swr.disk.path " + path + " is a file, not a directory: "
+					+ "point it at a directory the application may create and own", ex);
+		}
+		return new IllegalStateException("swr.disk.path " + path + " could not be created: " + ex.getMessage(), ex);
 	}
 
 	private RocksDB openExisting() throws RocksDBException {

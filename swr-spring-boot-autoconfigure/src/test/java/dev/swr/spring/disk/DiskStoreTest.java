@@ -259,6 +259,15 @@ class DiskStoreTest {
 	}
 
 	@Test
+	void aPathThatIsAFileFailsStartupSayingSo() throws IOException {
+		Path file = Files.writeString(this.dir.resolve("not-a-directory"), "kept");
+		assertThatIllegalStateException().isThrownBy(() -> new DiskDatabase(file, SMALL, this.clock))
+			.withMessage("swr.disk.path " + file.toAbsolutePath() + " is a file, not a directory: "
+					+ "point it at a directory the application may create and own");
+		assertThat(Files.readString(file)).as("the file is left as it was").isEqualTo("kept");
+	}
+
+	@Test
 	void closeReleasesTheDirectoryAndLaterCallsFailAsUnavailable() {
 		SwrCache<Object, Object> products = cache("products");
 		products.put(1L, "one");
