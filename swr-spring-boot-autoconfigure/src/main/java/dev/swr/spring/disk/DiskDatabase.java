@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.swr.core.SwrStoreException;
@@ -56,9 +57,13 @@ import org.rocksdb.WriteOptions;
  * <p>
  * What it does on a bad day:
  * <ul>
- * <li>a directory RocksDB cannot open (corrupt, garbled, half-written) is moved aside to
+ * <li>a directory of its own (one holding the {@value #MARKER} file it writes beside RocksDB's)
+ * that RocksDB cannot open (corrupt, garbled, half-written) is moved aside to
  * {@code <path>.corrupt-<time>} with a WARN, and an empty database is opened: a cache never fails
  * a startup ({@link #openedAfterRecovery()} tells it happened);</li>
+ * <li>a directory that is not its own is never moved: one holding other files fails startup
+ * naming them, and so does an unmarked RocksDB database that cannot be opened (an unmarked one that
+ * opens, a disk cache's from before the marker, is adopted and marked);</li>
  * <li>a directory another process holds open fails startup with an {@link IllegalStateException}
  * naming the path and {@code swr.disk.path}: two processes must not share one database;</li>
  * <li>a write RocksDB refuses for lack of space, or one past {@code swr.disk.max-size}, is dropped
@@ -74,6 +79,13 @@ public final class DiskDatabase implements AutoCloseable {
 	private static final Log logger = LogFactory.getLog(DiskDatabase.class);
 
 	private static final byte[] DEFAULT_FAMILY = RocksDB.DEFAULT_COLUMN_FAMILY;
+
+	/** The file that marks a directory as a disk cache's: only such a directory is ever moved aside. */
+	public static final String MARKER = "SWR-DISK-CACHE";
+
+	/** The names of the files RocksDB writes in its directory (RocksDB's own file naming). */
+	private static final Pattern ROCKSDB_FILE = Pattern.compile(
+			"CURRENT|IDENTITY|LOCK|LOG(\\.old\\.\\d+)?|(MANIFEST|OPTIONS)-\\d+(\\.dbtmp)?|\\d+\\.(log|sst|blob|dbtmp)");
 
 	/** Above every key: keys are UTF-8, which never holds the byte 0xFF. */
 	private static final byte[] END_OF_KEYS = { (byte) 0xFF };
@@ -128,6 +140,7 @@ public final class DiskDatabase implements AutoCloseable {
 		this.path = path.toAbsolutePath();
 		this.settings = settings;
 		this.clock = clock;
+		boolean marked = isMarkedOrNew(this.path);
 		try {
 			Files.createDirectories(this.path);
 		}
@@ -162,6 +175,13 @@ public final class DiskDatabase implements AutoCloseable {
 						+ " open in this one (" + ex.getMessage() + "): give each application instance a directory of its own",
 						ex);
 			}
+			if (!marked) {
+				closeOptions();
+				throw new IllegalStateException("swr.disk.path " + this.path + " holds a RocksDB database that could not be"
+						+ " opened (" + ex.getMessage() + ") and has no " + MARKER + " file, so it may not be a disk"
+						+ " cache's: it is left as it is; move or delete it, or point swr.disk.path at a directory of"
+						+ " the cache's own", ex);
+			}
 			Path aside = moveAside(ex);
 			logger.warn("swr.disk.path " + this.path + " could not be opened (" + ex.getMessage() + "); moved it to "
 					+ aside + " and starting with an empty disk cache");
@@ -178,6 +198,7 @@ public final class DiskDatabase implements AutoCloseable {
 		}
 		this.db = opened;
 		this.recovered = recovered;
+		mark();
 	}
 
 	private void createDirectory() {
@@ -187,6 +208,47 @@ public final class DiskDatabase implements AutoCloseable {
 		catch (IOException ex) {
 			closeOptions();
 			throw cannotCreate(this.path, ex);
+		}
+	}
+
+	/**
+	 * Whether {@code path} is a disk cache's directory or none yet: absent, empty or marked. An
+	 * unmarked directory holding only RocksDB's files is not (it may be opened, never moved aside).
+	 * @throws IllegalStateException if it holds any other file, naming the first few
+	 */
+	private static boolean isMarkedOrNew(Path path) {
+		if (!Files.isDirectory(path) || Files.isRegularFile(path.resolve(MARKER))) {
+			return true;
+		}
+		List<String> names;
+		try (Stream<Path> entries = Files.list(path)) {
+			names = entries.map((entry) -> entry.getFileName().toString()).sorted().toList();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("swr.disk.path " + path + " could not be listed: " + ex.getMessage(), ex);
+		}
+		List<String> foreign = names.stream().filter((name) -> !ROCKSDB_FILE.matcher(name).matches()).toList();
+		if (!foreign.isEmpty()) {
+			throw new IllegalStateException("swr.disk.path " + path + " is neither empty nor a disk cache's directory (it"
+					+ " holds " + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
+					+ ((foreign.size() > 5) ? ", ..." : "") + "): point it at a new or empty directory of the cache's own");
+		}
+		return names.isEmpty();
+	}
+
+	/** Marks the directory as a disk cache's, once it holds an open database. */
+	private void mark() {
+		Path marker = this.path.resolve(MARKER);
+		if (Files.isRegularFile(marker)) {
+			return;
+		}
+		try {
+			Files.writeString(marker, "A disk cache of swr-spring-boot (swr.store=disk): RocksDB's files beside this"
+					+ " one are its entries.\n");
+		}
+		catch (IOException ex) {
+			logger.warn("swr.disk.path " + this.path + ": the " + MARKER + " file could not be written (" + ex.getMessage()
+					+ "); should RocksDB fail to open this directory at a later start, it will not be moved aside");
 		}
 	}
 

@@ -259,6 +259,51 @@ class DiskStoreTest {
 	}
 
 	@Test
+	void aDirectoryHoldingOtherFilesIsNeitherUsedNorMovedAside() throws IOException {
+		Path shared = Files.createDirectories(this.dir.resolve("app-data"));
+		Files.writeString(shared.resolve("orders.csv"), "kept");
+		assertThatIllegalStateException().isThrownBy(() -> new DiskDatabase(shared, SMALL, this.clock))
+			.withMessageStartingWith("swr.disk.path " + shared.toAbsolutePath()
+					+ " is neither empty nor a disk cache's directory (it holds orders.csv)");
+		try (Stream<Path> files = Files.list(shared); Stream<Path> siblings = Files.list(this.dir)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactly("orders.csv");
+			assertThat(siblings.map((path) -> path.getFileName().toString())).noneMatch((name) -> name.contains("corrupt"));
+		}
+	}
+
+	@Test
+	void aRocksDbDirectoryNotMarkedAsADiskCachesIsNotMovedAsideWhenItCannotBeOpened() throws IOException {
+		Path foreign = Files.createDirectories(this.dir.resolve("foreign"));
+		Files.writeString(foreign.resolve("CURRENT"), "MANIFEST-000009\n");
+		assertThatIllegalStateException().isThrownBy(() -> new DiskDatabase(foreign, SMALL, this.clock))
+			.withMessageStartingWith("swr.disk.path " + foreign.toAbsolutePath() + " holds a RocksDB database that could not be opened")
+			.withMessageContaining(DiskDatabase.MARKER);
+		assertThat(Files.readString(foreign.resolve("CURRENT"))).isEqualTo("MANIFEST-000009\n");
+		try (Stream<Path> siblings = Files.list(this.dir)) {
+			assertThat(siblings.map((path) -> path.getFileName().toString())).noneMatch((name) -> name.contains("corrupt"));
+		}
+	}
+
+	@Test
+	void aNewDirectoryIsMarkedAndAnUnmarkedDatabaseThatOpensIsAdopted() throws IOException {
+		cache("products").put(1L, "one");
+		Path db = this.dir.resolve("db");
+		assertThat(db.resolve(DiskDatabase.MARKER)).isRegularFile();
+		this.database.close();
+		Files.delete(db.resolve(DiskDatabase.MARKER));
+
+		this.database = new DiskDatabase(db, SMALL, this.clock);
+
+		assertThat(this.database.openedAfterRecovery()).isFalse();
+		assertThat(db.resolve(DiskDatabase.MARKER)).isRegularFile();
+		DiskStoreFactory stores = new DiskStoreFactory(this.database, EnvelopeCodec.builder().build(), this.clock);
+		SwrCache<Object, Object> products = this.engine.newCache("products-again")
+			.store(stores.createStore("products", 100, ResolvableType.forClass(String.class)))
+			.build();
+		assertThat(products.getEntry(1L).value()).isEqualTo("one");
+	}
+
+	@Test
 	void aPathThatIsAFileFailsStartupSayingSo() throws IOException {
 		Path file = Files.writeString(this.dir.resolve("not-a-directory"), "kept");
 		assertThatIllegalStateException().isThrownBy(() -> new DiskDatabase(file, SMALL, this.clock))
