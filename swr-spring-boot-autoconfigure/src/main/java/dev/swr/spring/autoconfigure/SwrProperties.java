@@ -564,9 +564,9 @@ public class SwrProperties {
 	public static class Disk {
 
 		/**
-		 * Directory of the database; one process at a time. Unset: {@code <java.io.tmpdir>/swr-disk/
-		 * <spring.application.name>}. Point it at a persistent volume for the cache to outlive the host's
-		 * temporary files.
+		 * Directory of the database, new or empty (or the cache's own from an earlier start); one
+		 * process at a time. Unset: {@code <java.io.tmpdir>/swr-disk/<spring.application.name>}. Point
+		 * it at a persistent volume for the cache to outlive the host's temporary files.
 		 */
 		private @Nullable Path path;
 
