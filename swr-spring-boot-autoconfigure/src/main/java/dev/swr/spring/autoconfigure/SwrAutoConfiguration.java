@@ -102,12 +102,23 @@ public final class SwrAutoConfiguration {
 		if (allowed.isEmpty() && AutoConfigurationPackages.has(beanFactory)) {
 			allowed = AutoConfigurationPackages.get(beanFactory);
 		}
+		// Checked here to name the properties; the builder's own checks name its methods.
+		long threshold = settings.getCompressionThreshold().toBytes();
+		if (threshold < 0) {
+			throw new IllegalStateException("swr.serializer.compression-threshold must not be negative but was "
+					+ settings.getCompressionThreshold());
+		}
+		long maxValueSize = settings.getMaxValueSize().toBytes();
+		if (maxValueSize <= 0) {
+			throw new IllegalStateException("swr.serializer.max-value-size must be positive but was "
+					+ settings.getMaxValueSize());
+		}
 		try {
 			return EnvelopeCodec.builder()
 				.serializer(serializer)
 				.compression(settings.getCompression())
-				.compressionThreshold((int) Math.min(Integer.MAX_VALUE, settings.getCompressionThreshold().toBytes()))
-				.maxValueSize((int) Math.min(Integer.MAX_VALUE, settings.getMaxValueSize().toBytes()))
+				.compressionThreshold((int) Math.min(Integer.MAX_VALUE, threshold))
+				.maxValueSize((int) Math.min(Integer.MAX_VALUE, maxValueSize))
 				.allowList(TypeAllowList.of(allowed))
 				.build();
 		}

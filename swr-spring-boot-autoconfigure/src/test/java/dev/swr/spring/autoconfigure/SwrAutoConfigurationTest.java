@@ -235,6 +235,16 @@ class SwrAutoConfigurationTest {
 	}
 
 	@Test
+	void badSerializerSizesFailStartupNamingTheProperty() {
+		this.runner.withPropertyValues("swr.serializer.max-value-size=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("swr.serializer.max-value-size must be positive but was 0B"));
+		this.runner.withPropertyValues("swr.serializer.compression-threshold=-1KB")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("swr.serializer.compression-threshold must not be negative but was -1024B"));
+	}
+
+	@Test
 	void unparseableDurationFailsStartupNamingTheProperty() {
 		this.runner.withPropertyValues("swr.defaults.stale=ten minutes")
 			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("swr.defaults.stale"));
