@@ -51,6 +51,20 @@ class RedisStartupTest {
 					"swr.store=redis", "swr.redis.key-prefix=" + this.prefix, "swr.redis.connect-wait=2s");
 	}
 
+	@Test
+	void redisDurationsOutOfRangeFailStartupNamingTheProperty() {
+		String[][] cases = {
+				{ "swr.redis.command-timeout=0s", "swr.redis.command-timeout must be positive but was PT0S" },
+				{ "swr.redis.clear-timeout=-1s", "swr.redis.clear-timeout must be positive but was PT-1S" },
+				{ "swr.redis.connect-wait=-1s", "swr.redis.connect-wait must not be negative but was PT-1S" },
+				{ "swr.redis.lock-wait=-5ms", "swr.redis.lock-wait must not be negative but was PT-0.005S" },
+				{ "swr.tiered.local-ttl=-1s", "swr.tiered.local-ttl must not be negative but was PT-1S" } };
+		for (String[] bad : cases) {
+			runner(this.redis.port()).withPropertyValues("swr.store=tiered", bad[0])
+				.run((context) -> assertThat(context).getFailure().as(bad[0]).hasMessageContaining(bad[1]));
+		}
+	}
+
 	/** Before v2 the gateway connected lazily: nothing was open until the first read. */
 	@Test
 	void theConnectionIsOpenAndTheServerVersionKnownBeforeTheFirstRead() {
