@@ -103,16 +103,9 @@ public final class SwrAutoConfiguration {
 			allowed = AutoConfigurationPackages.get(beanFactory);
 		}
 		// Checked here to name the properties; the builder's own checks name its methods.
-		long threshold = settings.getCompressionThreshold().toBytes();
-		if (threshold < 0) {
-			throw new IllegalStateException("swr.serializer.compression-threshold must not be negative but was "
-					+ settings.getCompressionThreshold());
-		}
-		long maxValueSize = settings.getMaxValueSize().toBytes();
-		if (maxValueSize <= 0) {
-			throw new IllegalStateException("swr.serializer.max-value-size must be positive but was "
-					+ settings.getMaxValueSize());
-		}
+		long threshold = SettingChecks.requireNotNegative("swr.serializer.compression-threshold",
+				settings.getCompressionThreshold());
+		long maxValueSize = SettingChecks.requirePositive("swr.serializer.max-value-size", settings.getMaxValueSize());
 		try {
 			return EnvelopeCodec.builder()
 				.serializer(serializer)

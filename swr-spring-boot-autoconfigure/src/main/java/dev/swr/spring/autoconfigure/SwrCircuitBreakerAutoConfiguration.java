@@ -62,10 +62,7 @@ public final class SwrCircuitBreakerAutoConfiguration {
 					"swr.circuit-breaker.slow-call-rate-threshold must be in (0, 100] but was " + slowCallRate);
 		}
 		Duration slowCallDuration = properties.getSlowCallDurationThreshold();
-		if (slowCallDuration.isNegative() || slowCallDuration.isZero()) {
-			throw new IllegalStateException(
-					"swr.circuit-breaker.slow-call-duration-threshold must be positive but was " + slowCallDuration);
-		}
+		SettingChecks.requirePositive("swr.circuit-breaker.slow-call-duration-threshold", slowCallDuration);
 		try {
 			return CircuitBreakerConfig.custom()
 				.failureRateThreshold(properties.getFailureRateThreshold())

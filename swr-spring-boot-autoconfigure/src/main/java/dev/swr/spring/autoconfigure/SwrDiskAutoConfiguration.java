@@ -34,15 +34,8 @@ public final class SwrDiskAutoConfiguration {
 	DiskDatabase swrDiskDatabase(SwrProperties properties, Environment environment,
 			@Qualifier("swrClock") InstantSource clock) {
 		SwrProperties.Disk disk = properties.getDisk();
-		long maxSize = disk.getMaxSize().toBytes();
-		if (maxSize <= 0) {
-			throw new IllegalStateException("swr.disk.max-size must be positive but was " + disk.getMaxSize());
-		}
-		long blockCache = disk.getBlockCacheSize().toBytes();
-		if (blockCache < 0) {
-			throw new IllegalStateException("swr.disk.block-cache-size must not be negative but was "
-					+ disk.getBlockCacheSize());
-		}
+		long maxSize = SettingChecks.requirePositive("swr.disk.max-size", disk.getMaxSize());
+		long blockCache = SettingChecks.requireNotNegative("swr.disk.block-cache-size", disk.getBlockCacheSize());
 		Path path = (disk.getPath() != null) ? disk.getPath()
 				: Path.of(System.getProperty("java.io.tmpdir"), "swr-disk",
 						environment.getProperty("spring.application.name", "application"));

@@ -1,6 +1,5 @@
 package dev.swr.spring.autoconfigure;
 
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,26 +50,14 @@ public final class SwrRedisAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	RedisGateway swrRedisGateway(ReactiveRedisConnectionFactory connectionFactory, SwrProperties properties) {
 		SwrProperties.Redis redis = properties.getRedis();
-		requirePositive("swr.redis.command-timeout", redis.getCommandTimeout());
-		requirePositive("swr.redis.clear-timeout", redis.getClearTimeout());
-		requireNotNegative("swr.redis.connect-wait", redis.getConnectWait());
-		requireNotNegative("swr.redis.lock-wait", redis.getLockWait());
-		requireNotNegative("swr.tiered.local-ttl", properties.getTiered().getLocalTtl());
+		SettingChecks.requirePositive("swr.redis.command-timeout", redis.getCommandTimeout());
+		SettingChecks.requirePositive("swr.redis.clear-timeout", redis.getClearTimeout());
+		SettingChecks.requireNotNegative("swr.redis.connect-wait", redis.getConnectWait());
+		SettingChecks.requireNotNegative("swr.redis.lock-wait", redis.getLockWait());
+		SettingChecks.requireNotNegative("swr.tiered.local-ttl", properties.getTiered().getLocalTtl());
 		RedisGateway gateway = new RedisGateway(connectionFactory, redis.getCommandTimeout(), redis.getClearTimeout());
 		gateway.connect(redis.getConnectWait());
 		return gateway;
-	}
-
-	private static void requirePositive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalStateException(property + " must be positive but was " + value);
-		}
-	}
-
-	private static void requireNotNegative(String property, Duration value) {
-		if (value.isNegative()) {
-			throw new IllegalStateException(property + " must not be negative but was " + value);
-		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
