@@ -122,17 +122,14 @@ final class LeaseCoordinator<K, V> {
 			found.complete(null);
 			return;
 		}
-		scheduler.schedule(() -> this.store.getAsync(key)
-			.thenCompose((entry) -> (entry == null || entry.tags().isEmpty()) ? CompletableFuture.completedFuture(entry)
-					: this.tags.checkAsync(entry, this.clock.millis()))
-			.whenComplete((entry, failure) -> {
-				if (entry != null && this.clock.millis() < entry.expiresAt()) {
-					found.complete(entry);
-				}
-				else {
-					pollLater(key, scheduler, deadline, found);
-				}
-			}), Math.min(left, this.pollPauseNanos));
+		scheduler.schedule(() -> loadedElsewhereAsync(key).whenComplete((entry, failure) -> {
+			if (entry != null) {
+				found.complete(entry);
+			}
+			else {
+				pollLater(key, scheduler, deadline, found);
+			}
+		}), Math.min(left, this.pollPauseNanos));
 	}
 
 	/** Polls the shared store for the entry another instance is loading, until {@code lock-wait} ends. */
@@ -143,15 +140,38 @@ final class LeaseCoordinator<K, V> {
 			if (Thread.currentThread().isInterrupted()) {
 				return null;
 			}
-			SwrEntry<V> entry = this.store.get(key);
-			if (entry != null && !entry.tags().isEmpty()) {
-				entry = this.tags.check(entry, this.clock.millis());
-			}
-			if (entry != null && this.clock.millis() < entry.expiresAt()) {
+			SwrEntry<V> entry = loadedElsewhere(key);
+			if (entry != null) {
 				return entry;
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * A value of {@code key} the store holds now that a cold read can answer with: one another
+	 * instance loaded, not yet expired, not covered by a tag eviction. Read once the lease is taken
+	 * too, since the lease is free again as soon as the instance that held it has written: a cold
+	 * read that began before that write would otherwise load the key a second time.
+	 */
+	@Nullable SwrEntry<V> loadedElsewhere(K key) {
+		SwrEntry<V> entry = this.store.get(key);
+		if (entry != null && !entry.tags().isEmpty()) {
+			entry = this.tags.check(entry, this.clock.millis());
+		}
+		return usable(entry);
+	}
+
+	/** Like {@link #loadedElsewhere}, without blocking; never completes exceptionally. */
+	CompletableFuture<@Nullable SwrEntry<V>> loadedElsewhereAsync(K key) {
+		return this.store.getAsync(key)
+			.thenCompose((entry) -> (entry == null || entry.tags().isEmpty()) ? CompletableFuture.completedFuture(entry)
+					: this.tags.checkAsync(entry, this.clock.millis()))
+			.handle((entry, failure) -> (failure == null) ? usable(entry) : null);
+	}
+
+	private @Nullable SwrEntry<V> usable(@Nullable SwrEntry<V> entry) {
+		return (entry != null && this.clock.millis() < entry.expiresAt()) ? entry : null;
 	}
 
 }

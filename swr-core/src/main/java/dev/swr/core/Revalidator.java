@@ -450,7 +450,21 @@ final class Revalidator<K, V> {
 					release.run();
 					return;
 				}
-				startOffLoop(key, source, outcome, lease, flight, context, release);
+				if (!this.leases.fences(lease)) {
+					startOffLoop(key, source, outcome, lease, flight, context, release);
+					return;
+				}
+				// The lease is free again once its holder has written: read what it wrote, if anything.
+				this.leases.loadedElsewhereAsync(key).thenAccept((theirs) -> this.scheduler.continueOffLoop(
+						carried(context, () -> {
+							if (theirs == null) {
+								startOffLoop(key, source, outcome, lease, flight, context, release);
+								return;
+							}
+							this.leases.release(key, taken.getAndSet(null));
+							release.run();
+							outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
+						})));
 				return;
 			}
 			this.leases.awaitOtherInstanceAsync(key, this.scheduler)
@@ -530,6 +544,14 @@ final class Revalidator<K, V> {
 					return Loaded.skipped(SkipReason.LEASE_HELD, theirs);
 				}
 			}
+			else if (this.leases.fences(lease)) {
+				// The lease is free again once its holder has written: read what it wrote, if anything.
+				SwrEntry<V> theirs = this.leases.loadedElsewhere(key);
+				if (theirs != null) {
+					this.leases.release(key, lease);
+					return Loaded.skipped(SkipReason.LEASE_HELD, theirs);
+				}
+			}
 		}
 		return loadHoldingLease(key, source, lease, flight);
 	}
@@ -599,15 +621,18 @@ final class Revalidator<K, V> {
 	private Loaded<V> refreshBody(K key, Source<K, V> source, SwrEntry<V> seen, Stopwatch watch, Flight<V> flight)
 			throws Exception {
 		watch.start();
-		SwrEntry<V> current = this.store.get(key);
-		if (current != null && current.writtenAt() > seen.writtenAt()) {
-			// Replaced since the read that started this refresh: nothing to load.
-			return Loaded.skipped(SkipReason.IN_FLIGHT, current);
-		}
 		String lease = this.leases.tryLease(key);
 		if (lease == null) {
 			// Another instance refreshes it; its write reaches us through the store.
 			return Loaded.skipped(SkipReason.LEASE_HELD, null);
+		}
+		// Read under the lease: one taken just after another instance's refresh wrote and let it go
+		// would otherwise refresh the key a second time.
+		SwrEntry<V> current = this.store.get(key);
+		if (current != null && current.writtenAt() > seen.writtenAt()) {
+			// Replaced since the read that started this refresh: nothing to load.
+			this.leases.release(key, lease);
+			return Loaded.skipped(SkipReason.IN_FLIGHT, current);
 		}
 		return loadHoldingLease(key, source, lease, flight);
 	}

@@ -233,6 +233,67 @@ class SharedStoreCoordinationTest {
 			.isEqualTo(new SwrResult<>("v2", SwrStatus.MISS));
 	}
 
+	@Test
+	void withLockWaitAColdReadGrantedTheLeaseJustAfterAnotherInstanceWroteAnswersThatValue() {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofSeconds(10);
+		SwrCache<String, String> b = this.engineB.<String, String>newCache("cold").store(coalescing).build();
+		// B has read nothing; before it asks the lease, A writes the value and lets its lease go.
+		coalescing.onLeaseAsked = () -> coalescing.entries.put("k", entryWrittenNow("A's value"));
+
+		assertThat(b.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("A's value", SwrStatus.MISS));
+		assertThat(this.loads).as("the key loaded once, by A").hasValue(0);
+		assertThat(b.stats().skips(SkipReason.LEASE_HELD)).isEqualTo(1);
+		assertThat(coalescing.leases).as("the lease B took was given back").isEmpty();
+	}
+
+	@Test
+	void withLockWaitAnAsynchronousColdReadGrantedTheLeaseJustAfterAnotherInstanceWroteAnswersThatValue()
+			throws Exception {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofSeconds(10);
+		SwrCache<String, String> b = this.engineB.<String, String>newCache("cold").store(coalescing).build();
+		coalescing.onLeaseAsked = () -> coalescing.entries.put("k", entryWrittenNow("A's value"));
+
+		assertThat(b.getAsync("k", (key) -> CompletableFuture.completedFuture(load(key))).get(5, TimeUnit.SECONDS))
+			.isEqualTo(new SwrResult<>("A's value", SwrStatus.MISS));
+		assertThat(this.loads).hasValue(0);
+		assertThat(coalescing.leases).isEmpty();
+	}
+
+	@Test
+	void withLockWaitAnExpiredEntryFoundUnderTheLeaseIsNotTakenForAnotherInstancesValue() {
+		SharedMap coalescing = new SharedMap();
+		coalescing.lockWait = Duration.ofSeconds(10);
+		SwrCache<String, String> b = this.engineB.<String, String>newCache("cold").store(coalescing).build();
+		long now = this.clock.millis();
+		coalescing.onLeaseAsked = () -> coalescing.entries.put("k",
+				new SwrEntry<>("dead", now - 40_000, now - 30_000, now - 20_000, now - 1, java.util.List.of()));
+
+		assertThat(b.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
+		assertThat(coalescing.entries.get("k").value()).isEqualTo("v1");
+	}
+
+	@Test
+	void aRefreshGrantedTheLeaseJustAfterAnotherInstancesRefreshWroteDoesNotLoadAgain() {
+		this.instanceA.get("k", (key) -> "v0");
+		this.clock.advance(Duration.ofSeconds(11));
+		assertThat(this.instanceB.getWithStatus("k", this::load).status()).isEqualTo(SwrStatus.STALE);
+		// B's refresh has not begun; as it asks the lease, A's refresh of the key writes and lets it go.
+		this.store.onLeaseAsked = () -> this.store.entries.put("k", entryWrittenNow("A's refresh"));
+		this.refreshesB.runAll();
+
+		assertThat(this.loads).hasValue(0);
+		assertThat(this.store.leases).isEmpty();
+		assertThat(this.instanceB.getWithStatus("k", this::load))
+			.isEqualTo(new SwrResult<>("A's refresh", SwrStatus.HIT));
+	}
+
+	private SwrEntry<String> entryWrittenNow(String value) {
+		long now = this.clock.millis();
+		return new SwrEntry<>(value, now, now + 10_000, now + 20_000, now + 30_000, java.util.List.of());
+	}
+
 	private String load(String key) {
 		return "v" + this.loads.incrementAndGet();
 	}
@@ -277,6 +338,10 @@ class SharedStoreCoordinationTest {
 		volatile Runnable onLoadOfA = () -> {
 		};
 
+		/** Run once, as the next lease is asked: what another instance does just before. */
+		volatile Runnable onLeaseAsked = () -> {
+		};
+
 		@Override
 		public @Nullable SwrEntry<String> get(String key) {
 			return this.entries.get(key);
@@ -310,6 +375,10 @@ class SharedStoreCoordinationTest {
 				throw new SwrStoreException(SwrStoreException.Operation.LEASE, SwrStoreException.Reason.UNAVAILABLE,
 						"store down", null);
 			}
+			Runnable before = this.onLeaseAsked;
+			this.onLeaseAsked = () -> {
+			};
+			before.run();
 			String token = UUID.randomUUID().toString();
 			if (this.leases.putIfAbsent(key, token) != null) {
 				this.leaseRefused.countDown();
