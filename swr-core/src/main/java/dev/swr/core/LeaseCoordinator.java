@@ -49,6 +49,11 @@ final class LeaseCoordinator<K, V> {
 				Math.min(this.lockWaitNanos / 20, TimeUnit.MILLISECONDS.toNanos(50)));
 	}
 
+	/** Whether the store is shared with other instances, which may write to it at any time. */
+	boolean shared() {
+		return this.shared != null;
+	}
+
 	/** Whether cold loads take the lease and wait for another instance's load ({@code lock-wait} set). */
 	boolean coalescesMisses() {
 		return this.lockWaitNanos > 0;

@@ -157,11 +157,33 @@ final class Revalidator<K, V> {
 			}
 		}
 		catch (Throwable ex) {
+			SwrResult<V> kept = mayBeKeptElsewhere(ex) ? keptElsewhere(ex, this.leases.loadedElsewhere(key)) : null;
+			if (kept != null) {
+				return kept;
+			}
 			// A read whose load failed is still a miss, for the counters and the status header.
 			this.stats.recordGet(SwrStatus.MISS);
 			SwrStatus.track(SwrStatus.MISS);
 			throw Revalidator.<RuntimeException>rethrow(ex);
 		}
+	}
+
+	/**
+	 * A cold read whose load gave no value, on a store other instances write too: the entry one of
+	 * them wrote since this read found none (or could not read the store) answers it, as the cached
+	 * value served because the source failed ({@code FALLBACK}) or was too slow ({@code EXPIRED}).
+	 * Costs one more read of the store, on that failure only. {@code null}: the failure stands.
+	 */
+	private @Nullable SwrResult<V> keptElsewhere(Throwable failure, @Nullable SwrEntry<V> found) {
+		if (found == null || !mayBeKeptElsewhere(failure)) {
+			return null;
+		}
+		return answer(found.value(), (failure instanceof SwrLoadTimeoutException) ? SwrStatus.EXPIRED
+				: SwrStatus.FALLBACK);
+	}
+
+	private boolean mayBeKeptElsewhere(Throwable failure) {
+		return this.leases.shared() && !(failure instanceof CancellationException) && !(failure instanceof Error);
 	}
 
 	private @Nullable SwrResult<V> awaitBlocking(Flight<V> flight, long waitNanos,
@@ -215,9 +237,12 @@ final class Revalidator<K, V> {
 				result = coldAnswer(key, flight, loaded, failure);
 			}
 			catch (Throwable ex) {
-				this.stats.recordGet(SwrStatus.MISS);
-				SwrStatus.track(SwrStatus.MISS);
-				return CompletableFuture.failedFuture(ex);
+				if (mayBeKeptElsewhere(ex)) {
+					return this.leases.loadedElsewhereAsync(key)
+						.thenComposeAsync((found) -> coldFailure(ex, keptElsewhere(ex, found)),
+								this.scheduler::continueOffLoop);
+				}
+				return coldFailure(ex, null);
 			}
 			if (result == null) {
 				return readColdAsync(key, source, deadline);
@@ -225,6 +250,17 @@ final class Revalidator<K, V> {
 			SwrStatus.track(result.status());
 			return CompletableFuture.completedFuture(result);
 		});
+	}
+
+	/** How an asynchronous cold read whose load failed is answered: {@code kept}, else the failure. */
+	private CompletableFuture<SwrResult<V>> coldFailure(Throwable failure, @Nullable SwrResult<V> kept) {
+		if (kept != null) {
+			SwrStatus.track(kept.status());
+			return CompletableFuture.completedFuture(kept);
+		}
+		this.stats.recordGet(SwrStatus.MISS);
+		SwrStatus.track(SwrStatus.MISS);
+		return CompletableFuture.failedFuture(failure);
 	}
 
 	/**

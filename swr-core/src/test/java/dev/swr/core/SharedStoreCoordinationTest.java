@@ -289,6 +289,65 @@ class SharedStoreCoordinationTest {
 			.isEqualTo(new SwrResult<>("A's refresh", SwrStatus.HIT));
 	}
 
+	@Test
+	void aColdReadWhoseLoadFailsServesTheValueAnotherInstanceWroteMeanwhile() {
+		SwrResult<String> result = this.instanceB.getWithStatus("k", (key) -> {
+			// While B's load runs into a failing source, A's load of the key succeeds and writes.
+			this.store.entries.put(key, entryWrittenNow("A's value"));
+			throw new IllegalStateException("source down");
+		});
+
+		assertThat(result).isEqualTo(new SwrResult<>("A's value", SwrStatus.FALLBACK));
+		assertThat(this.instanceB.stats().gets(SwrStatus.FALLBACK)).isEqualTo(1);
+		assertThat(this.instanceB.stats().gets(SwrStatus.MISS)).isZero();
+	}
+
+	@Test
+	void anAsynchronousColdReadWhoseLoadFailsServesTheValueAnotherInstanceWroteMeanwhile() throws Exception {
+		SwrResult<String> result = this.instanceB.getAsync("k", (key) -> {
+			this.store.entries.put(key, entryWrittenNow("A's value"));
+			return CompletableFuture.failedFuture(new IllegalStateException("source down"));
+		}).get(5, TimeUnit.SECONDS);
+
+		assertThat(result).isEqualTo(new SwrResult<>("A's value", SwrStatus.FALLBACK));
+	}
+
+	@Test
+	void aColdReadThatCouldNotReadTheStoreAndFindsTheBreakerOpenServesWhatTheStoreHolds() throws Exception {
+		io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker
+			.ofDefaults("products");
+		breaker.transitionToOpenState();
+		SwrCache<String, String> b = this.engineB.<String, String>newCache("guarded").store(this.store)
+			.circuitBreaker(breaker).build();
+		this.store.entries.put("k", entryWrittenNow("stored"));
+		// Redis did not answer the read in time: the read found nothing, and the source may not be asked.
+		this.store.failingGets.set(1);
+		assertThat(b.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("stored", SwrStatus.FALLBACK));
+
+		this.store.failingGets.set(1);
+		assertThat(b.getAsync("k", (key) -> CompletableFuture.completedFuture(load(key))).get(5, TimeUnit.SECONDS))
+			.isEqualTo(new SwrResult<>("stored", SwrStatus.FALLBACK));
+		assertThat(this.loads).hasValue(0);
+		assertThat(b.stats().storeErrors(SwrStoreException.Operation.GET, SwrStoreException.Reason.TIMEOUT))
+			.isEqualTo(2);
+	}
+
+	@Test
+	void aColdReadWhoseLoadFailsWithNothingStoredAnywhereFailsWithTheSourcesException() {
+		IllegalStateException down = new IllegalStateException("source down");
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> this.instanceB.getWithStatus("k", (key) -> {
+				throw down;
+			}))
+			.isSameAs(down);
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> this.instanceB.getAsync("k", (key) -> CompletableFuture.failedFuture(down))
+				.get(5, TimeUnit.SECONDS))
+			.hasCause(down);
+		assertThat(this.instanceB.stats().gets(SwrStatus.MISS)).isEqualTo(2);
+		assertThat(this.instanceB.stats().gets(SwrStatus.FALLBACK)).isZero();
+	}
+
 	private SwrEntry<String> entryWrittenNow(String value) {
 		long now = this.clock.millis();
 		return new SwrEntry<>(value, now, now + 10_000, now + 20_000, now + 30_000, java.util.List.of());
@@ -342,8 +401,15 @@ class SharedStoreCoordinationTest {
 		volatile Runnable onLeaseAsked = () -> {
 		};
 
+		/** How many of the next reads fail as a Redis command timing out would. */
+		final AtomicInteger failingGets = new AtomicInteger();
+
 		@Override
 		public @Nullable SwrEntry<String> get(String key) {
+			if (this.failingGets.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+				throw new SwrStoreException(SwrStoreException.Operation.GET, SwrStoreException.Reason.TIMEOUT,
+						"no answer within the command timeout", null);
+			}
 			return this.entries.get(key);
 		}
 

@@ -1,5 +1,6 @@
 package dev.swr.benchmarks.soak;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -99,7 +100,7 @@ final class FaultRules implements LoadDriver.Rules {
 					this.violations.add("503 while the upstream was healthy", what, sent);
 				}
 				else if (window.hadValue(index, id, sent)) {
-					this.violations.add("503 for a key that had a value", what, sent);
+					this.violations.add("503 for a key that had a value", what + storeReadErrors(instance), sent);
 				}
 			}
 			case ERROR -> {
@@ -108,6 +109,18 @@ final class FaultRules implements LoadDriver.Rules {
 							instance.name() + " /products/" + id + ": " + response.statusCode() + " " + response.body(), sent);
 				}
 			}
+		}
+	}
+
+	/** For the report of a violation: whether the instance's reads of Redis were failing then. */
+	private static String storeReadErrors(SampleInstance instance) {
+		try {
+			double errors = instance.metric("swr.store.errors", "operation:get");
+			return String.format(Locale.ROOT, " (failed reads of Redis by %s so far: %.0f)", instance.name(),
+					Math.max(0, errors));
+		}
+		catch (IOException ex) {
+			return " (failed reads of Redis unknown: " + ex.getMessage() + ")";
 		}
 	}
 
