@@ -658,17 +658,17 @@ final class Revalidator<K, V> {
 			throws Exception {
 		watch.start();
 		String lease = this.leases.tryLease(key);
-		if (lease == null) {
-			// Another instance refreshes it; its write reaches us through the store.
-			return Loaded.skipped(SkipReason.LEASE_HELD, null);
-		}
-		// Read under the lease: one taken just after another instance's refresh wrote and let it go
-		// would otherwise refresh the key a second time.
+		// Read after asking the lease: one granted just after another instance's refresh wrote and let
+		// it go would otherwise refresh the key a second time.
 		SwrEntry<V> current = this.store.get(key);
 		if (current != null && current.writtenAt() > seen.writtenAt()) {
 			// Replaced since the read that started this refresh: nothing to load.
 			this.leases.release(key, lease);
 			return Loaded.skipped(SkipReason.IN_FLIGHT, current);
+		}
+		if (lease == null) {
+			// Another instance refreshes it; its write reaches us through the store.
+			return Loaded.skipped(SkipReason.LEASE_HELD, null);
 		}
 		return loadHoldingLease(key, source, lease, flight);
 	}

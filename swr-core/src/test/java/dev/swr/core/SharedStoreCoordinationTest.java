@@ -290,6 +290,31 @@ class SharedStoreCoordinationTest {
 	}
 
 	@Test
+	void anExpiredReadWhoseRefreshIsRefusedTheLeaseGetsTheValueItsHolderHasJustWritten() throws Exception {
+		SwrPolicy waiting = this.policy.toBuilder()
+			.stale(Duration.ofSeconds(10))
+			.expired(Duration.ofHours(1))
+			.expiredWait(Duration.ofSeconds(5))
+			.refreshTimeout(Duration.ofSeconds(10))
+			.build();
+		SwrCache<String, String> b = this.engineB.<String, String>newCache("waiting").policy(waiting)
+			.store(this.store).build();
+		b.get("k", (key) -> "v0");
+		this.clock.advance(Duration.ofSeconds(21));
+		CompletableFuture<SwrResult<String>> expired = CompletableFuture.supplyAsync(() -> b.getWithStatus("k",
+				this::load));
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.refreshesB.pending() > 0);
+		// Before B's refresh begins, A refreshes the key and writes; its lease is not released yet.
+		this.store.entries.put("k", entryWrittenNow("A's refresh"));
+		this.store.leases.put("k", "A's token");
+		this.refreshesB.runAll();
+
+		assertThat(expired.get(5, TimeUnit.SECONDS)).isEqualTo(new SwrResult<>("A's refresh", SwrStatus.MISS));
+		assertThat(this.loads).hasValue(0);
+		assertThat(this.store.leases).containsEntry("k", "A's token");
+	}
+
+	@Test
 	void aColdReadWhoseLoadFailsServesTheValueAnotherInstanceWroteMeanwhile() {
 		SwrResult<String> result = this.instanceB.getWithStatus("k", (key) -> {
 			// While B's load runs into a failing source, A's load of the key succeeds and writes.
