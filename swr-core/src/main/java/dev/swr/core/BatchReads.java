@@ -172,6 +172,10 @@ final class BatchReads<K, V> {
 			}
 		}
 		catch (RuntimeException | Error ex) {
+			SwrResult<V> kept = this.engine.keptElsewhere(key, ex);
+			if (kept != null) {
+				return kept;
+			}
 			this.engine.stats.recordGet(SwrStatus.MISS);
 			throw ex;
 		}

@@ -157,7 +157,7 @@ final class Revalidator<K, V> {
 			}
 		}
 		catch (Throwable ex) {
-			SwrResult<V> kept = mayBeKeptElsewhere(ex) ? keptElsewhere(ex, this.leases.loadedElsewhere(key)) : null;
+			SwrResult<V> kept = keptElsewhere(key, ex);
 			if (kept != null) {
 				return kept;
 			}
@@ -180,6 +180,11 @@ final class Revalidator<K, V> {
 		}
 		return answer(found.value(), (failure instanceof SwrLoadTimeoutException) ? SwrStatus.EXPIRED
 				: SwrStatus.FALLBACK);
+	}
+
+	/** {@link #keptElsewhere(Throwable, SwrEntry)} for a blocking read: reads the store if it may help. */
+	@Nullable SwrResult<V> keptElsewhere(K key, Throwable failure) {
+		return mayBeKeptElsewhere(failure) ? keptElsewhere(failure, this.leases.loadedElsewhere(key)) : null;
 	}
 
 	private boolean mayBeKeptElsewhere(Throwable failure) {

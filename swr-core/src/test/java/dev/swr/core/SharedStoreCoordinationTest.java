@@ -338,6 +338,25 @@ class SharedStoreCoordinationTest {
 	}
 
 	@Test
+	void aBatchReadWhoseLoadFailsServesTheKeysAnotherInstanceWroteMeanwhileAndFailsOnlyForTheOthers() {
+		Map<String, SwrResult<String>> answered = this.instanceB.getAll(java.util.List.of("a", "b"), (keys) -> {
+			this.store.entries.put("a", entryWrittenNow("A's a"));
+			this.store.entries.put("b", entryWrittenNow("A's b"));
+			throw new IllegalStateException("source down");
+		});
+
+		assertThat(answered).containsExactly(Map.entry("a", new SwrResult<>("A's a", SwrStatus.FALLBACK)),
+				Map.entry("b", new SwrResult<>("A's b", SwrStatus.FALLBACK)));
+
+		IllegalStateException down = new IllegalStateException("source down");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.instanceB.getAll(java.util.List.of("a", "c"),
+				(keys) -> {
+					throw down;
+				}))
+			.as("c has nothing stored anywhere").isSameAs(down);
+	}
+
+	@Test
 	void aColdReadThatCouldNotReadTheStoreAndFindsTheBreakerOpenServesWhatTheStoreHolds() throws Exception {
 		io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker
 			.ofDefaults("products");
