@@ -174,19 +174,20 @@ final class Revalidator<K, V> {
 	 * value served because the source failed ({@code FALLBACK}) or was too slow ({@code EXPIRED}).
 	 * Costs one more read of the store, on that failure only. {@code null}: the failure stands.
 	 */
+	@Nullable SwrResult<V> keptElsewhere(K key, Throwable failure) {
+		return mayBeKeptElsewhere(failure) ? keptElsewhere(failure, this.leases.loadedElsewhere(key)) : null;
+	}
+
+	/** The answer {@code found}, read after a {@link #mayBeKeptElsewhere} failure, gives; {@code null} if none. */
 	private @Nullable SwrResult<V> keptElsewhere(Throwable failure, @Nullable SwrEntry<V> found) {
-		if (found == null || !mayBeKeptElsewhere(failure)) {
+		if (found == null) {
 			return null;
 		}
 		return answer(found.value(), (failure instanceof SwrLoadTimeoutException) ? SwrStatus.EXPIRED
 				: SwrStatus.FALLBACK);
 	}
 
-	/** {@link #keptElsewhere(Throwable, SwrEntry)} for a blocking read: reads the store if it may help. */
-	@Nullable SwrResult<V> keptElsewhere(K key, Throwable failure) {
-		return mayBeKeptElsewhere(failure) ? keptElsewhere(failure, this.leases.loadedElsewhere(key)) : null;
-	}
-
+	/** Whether reading the store after {@code failure} may find a value to serve. */
 	private boolean mayBeKeptElsewhere(Throwable failure) {
 		return this.leases.shared() && !(failure instanceof CancellationException) && !(failure instanceof Error);
 	}
@@ -495,29 +496,20 @@ final class Revalidator<K, V> {
 					startOffLoop(key, source, outcome, lease, flight, context, release);
 					return;
 				}
-				// The lease is free again once its holder has written: read what it wrote, if anything.
-				this.leases.loadedElsewhereAsync(key).thenAccept((theirs) -> this.scheduler.continueOffLoop(
-						carried(context, () -> {
-							if (theirs == null) {
-								startOffLoop(key, source, outcome, lease, flight, context, release);
-								return;
-							}
-							this.leases.release(key, taken.getAndSet(null));
-							release.run();
-							outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
-						})));
-				return;
 			}
-			this.leases.awaitOtherInstanceAsync(key, this.scheduler)
-				.thenAccept((theirs) -> this.scheduler.continueOffLoop(carried(context, () -> {
-					if (theirs != null) {
-						release.run();
-						outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
-					}
-					else {
-						startOffLoop(key, source, outcome, null, flight, context, release);
-					}
-				})));
+			// Refused: wait for the holder's value. Granted: the lease is free again once its holder
+			// has written, so read what it wrote, if anything.
+			CompletableFuture<@Nullable SwrEntry<V>> looking = (lease == null)
+					? this.leases.awaitOtherInstanceAsync(key, this.scheduler) : this.leases.loadedElsewhereAsync(key);
+			looking.thenAccept((theirs) -> this.scheduler.continueOffLoop(carried(context, () -> {
+				if (theirs == null) {
+					startOffLoop(key, source, outcome, lease, flight, context, release);
+					return;
+				}
+				this.leases.release(key, taken.getAndSet(null));
+				release.run();
+				outcome.complete(Loaded.skipped(SkipReason.LEASE_HELD, theirs));
+			})));
 		})));
 	}
 
@@ -579,19 +571,13 @@ final class Revalidator<K, V> {
 		String lease = null;
 		if (this.leases.coalescesMisses()) {
 			lease = this.leases.tryLease(key);
-			if (lease == null) {
-				SwrEntry<V> theirs = this.leases.awaitOtherInstance(key);
-				if (theirs != null) {
-					return Loaded.skipped(SkipReason.LEASE_HELD, theirs);
-				}
-			}
-			else if (this.leases.fences(lease)) {
-				// The lease is free again once its holder has written: read what it wrote, if anything.
-				SwrEntry<V> theirs = this.leases.loadedElsewhere(key);
-				if (theirs != null) {
-					this.leases.release(key, lease);
-					return Loaded.skipped(SkipReason.LEASE_HELD, theirs);
-				}
+			// Refused: wait for the holder's value. Granted: the lease is free again once its holder
+			// has written, so read what it wrote, if anything.
+			SwrEntry<V> theirs = (lease == null) ? this.leases.awaitOtherInstance(key)
+					: this.leases.fences(lease) ? this.leases.loadedElsewhere(key) : null;
+			if (theirs != null) {
+				this.leases.release(key, lease);
+				return Loaded.skipped(SkipReason.LEASE_HELD, theirs);
 			}
 		}
 		return loadHoldingLease(key, source, lease, flight);
