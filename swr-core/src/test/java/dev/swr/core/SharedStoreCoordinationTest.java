@@ -1,6 +1,7 @@
 package dev.swr.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -10,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -220,7 +223,7 @@ class SharedStoreCoordinationTest {
 		coalescing.lockWait = Duration.ofMillis(100);
 		long now = this.clock.millis();
 		coalescing.entries.put("k", new SwrEntry<>("evicted", now - 1_000, now + 9_000, now + 20_000, now + 30_000,
-				java.util.List.of("t")));
+				List.of("t")));
 		SwrCache<String, String> a = this.engineA.<String, String>newCache("cold").store(coalescing).build();
 		a.evictByTag("t", false);
 		this.clock.advance(Duration.ofMillis(1));
@@ -228,7 +231,7 @@ class SharedStoreCoordinationTest {
 
 		assertThat(a.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
 		coalescing.entries.put("k", new SwrEntry<>("evicted", now - 1_000, now + 9_000, now + 20_000, now + 30_000,
-				java.util.List.of("t")));
+				List.of("t")));
 		assertThat(a.getAsync("k", (key) -> CompletableFuture.completedFuture(load(key))).get(5, TimeUnit.SECONDS))
 			.isEqualTo(new SwrResult<>("v2", SwrStatus.MISS));
 	}
@@ -268,7 +271,7 @@ class SharedStoreCoordinationTest {
 		SwrCache<String, String> b = this.engineB.<String, String>newCache("cold").store(coalescing).build();
 		long now = this.clock.millis();
 		coalescing.onLeaseAsked = () -> coalescing.entries.put("k",
-				new SwrEntry<>("dead", now - 40_000, now - 30_000, now - 20_000, now - 1, java.util.List.of()));
+				new SwrEntry<>("dead", now - 40_000, now - 30_000, now - 20_000, now - 1, List.of()));
 
 		assertThat(b.getWithStatus("k", this::load)).isEqualTo(new SwrResult<>("v1", SwrStatus.MISS));
 		assertThat(coalescing.entries.get("k").value()).isEqualTo("v1");
@@ -339,7 +342,7 @@ class SharedStoreCoordinationTest {
 
 	@Test
 	void aBatchReadWhoseLoadFailsServesTheKeysAnotherInstanceWroteMeanwhileAndFailsOnlyForTheOthers() {
-		Map<String, SwrResult<String>> answered = this.instanceB.getAll(java.util.List.of("a", "b"), (keys) -> {
+		Map<String, SwrResult<String>> answered = this.instanceB.getAll(List.of("a", "b"), (keys) -> {
 			this.store.entries.put("a", entryWrittenNow("A's a"));
 			this.store.entries.put("b", entryWrittenNow("A's b"));
 			throw new IllegalStateException("source down");
@@ -349,17 +352,14 @@ class SharedStoreCoordinationTest {
 				Map.entry("b", new SwrResult<>("A's b", SwrStatus.FALLBACK)));
 
 		IllegalStateException down = new IllegalStateException("source down");
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.instanceB.getAll(java.util.List.of("a", "c"),
-				(keys) -> {
-					throw down;
-				}))
-			.as("c has nothing stored anywhere").isSameAs(down);
+		assertThatThrownBy(() -> this.instanceB.getAll(List.of("a", "c"), (keys) -> {
+			throw down;
+		})).as("c has nothing stored anywhere").isSameAs(down);
 	}
 
 	@Test
 	void aColdReadThatCouldNotReadTheStoreAndFindsTheBreakerOpenServesWhatTheStoreHolds() throws Exception {
-		io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker
-			.ofDefaults("products");
+		CircuitBreaker breaker = CircuitBreaker.ofDefaults("products");
 		breaker.transitionToOpenState();
 		SwrCache<String, String> b = this.engineB.<String, String>newCache("guarded").store(this.store)
 			.circuitBreaker(breaker).build();
@@ -379,13 +379,10 @@ class SharedStoreCoordinationTest {
 	@Test
 	void aColdReadWhoseLoadFailsWithNothingStoredAnywhereFailsWithTheSourcesException() {
 		IllegalStateException down = new IllegalStateException("source down");
-		org.assertj.core.api.Assertions
-			.assertThatThrownBy(() -> this.instanceB.getWithStatus("k", (key) -> {
-				throw down;
-			}))
-			.isSameAs(down);
-		org.assertj.core.api.Assertions
-			.assertThatThrownBy(() -> this.instanceB.getAsync("k", (key) -> CompletableFuture.failedFuture(down))
+		assertThatThrownBy(() -> this.instanceB.getWithStatus("k", (key) -> {
+			throw down;
+		})).isSameAs(down);
+		assertThatThrownBy(() -> this.instanceB.getAsync("k", (key) -> CompletableFuture.failedFuture(down))
 				.get(5, TimeUnit.SECONDS))
 			.hasCause(down);
 		assertThat(this.instanceB.stats().gets(SwrStatus.MISS)).isEqualTo(2);
@@ -394,7 +391,7 @@ class SharedStoreCoordinationTest {
 
 	private SwrEntry<String> entryWrittenNow(String value) {
 		long now = this.clock.millis();
-		return new SwrEntry<>(value, now, now + 10_000, now + 20_000, now + 30_000, java.util.List.of());
+		return new SwrEntry<>(value, now, now + 10_000, now + 20_000, now + 30_000, List.of());
 	}
 
 	private String load(String key) {
